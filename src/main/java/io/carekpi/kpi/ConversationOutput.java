@@ -1,0 +1,12 @@
+package io.carekpi.kpi;
+
+import io.carekpi.schema.ConversationSummary;
+
+/** Where {@link ConversationTracker} puts what it finds; the Flink function maps these to outputs. */
+public interface ConversationOutput {
+    void fact(KpiFact fact);
+
+    void customerSignal(CustomerSignal signal);
+
+    void summary(ConversationSummary summary);
+}

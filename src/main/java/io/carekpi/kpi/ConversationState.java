@@ -1,0 +1,88 @@
+package io.carekpi.kpi;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the engine remembers about one conversation. A Flink POJO (public fields, no-argument
+ * constructor, lists of POJOs) so it serializes without Kryo; {@link ConversationTracker} is the
+ * only code that changes it. Times are epoch milliseconds; {@link #NONE} means "not yet".
+ */
+public class ConversationState {
+    public static final long NONE = Long.MIN_VALUE;
+
+    public String conversationId;
+    public String customerId;
+    /** Channel symbol of the conversation: its first event's known channel. */
+    public String channel;
+    /** The queue last named in the conversation's events so far. */
+    public String queue;
+    public long openedAt = NONE;
+    /** First event was an agent message: an outbound contact, with no FRT and no repeat-contact role. */
+    public boolean outbound;
+    /** The customer was announced to the customer stage. */
+    public boolean customerSignalled;
+    public long lastEventAt = NONE;
+
+    /** Start of the customer's first wait (opened or first customer message before any agent message). */
+    public long customerWaitStart = NONE;
+    public long firstResponseMs = NONE;
+    public long botFirstResponseMs = NONE;
+    /** Start of the pending next-response wait, or NONE. */
+    public long nrtPendingSince = NONE;
+
+    public int customerMessages;
+    public int agentMessages;
+    public int botMessages;
+    public int transfers;
+    public int escalations;
+    public int reopens;
+    public int resolutions;
+    public long lastResolutionMs = NONE;
+    /** Since the latest REOPENED (or ever): resolved and not reopened. */
+    public boolean resolvedNow;
+    public boolean closed;
+    public boolean abandoned;
+    public boolean botContained;
+    public boolean deflected;
+    /** A TRANSFERRED, ESCALATED or REOPENED happened: no later resolution is an FCR candidate. */
+    public boolean fcrDisqualified;
+
+    /** The open handle segment's agent, or null when none is open. */
+    public String segmentAgent;
+    public long segmentStart = NONE;
+    public long holdStart = NONE;
+    public long segmentHoldMs;
+    public int segmentHolds;
+    /** The last agent who held the conversation (survey and wrap-up attribution). */
+    public String lastHolder;
+
+    /** Open wrap-ups, one per agent. */
+    public List<OpenWrapUp> wrapUps = new ArrayList<>();
+
+    public int handledSegments;
+    public long talkMs;
+    public long holdMs;
+    public long wrapUpMs;
+    public int summaries;
+
+    public ConversationState() {}
+
+    public boolean isOpened() {
+        return openedAt != NONE;
+    }
+
+    /** A wrap-up that has started and not ended. */
+    public static class OpenWrapUp {
+        /** Null when no agent is known. */
+        public String agent;
+        public long startedAt;
+
+        public OpenWrapUp() {}
+
+        public OpenWrapUp(String agent, long startedAt) {
+            this.agent = agent;
+            this.startedAt = startedAt;
+        }
+    }
+}
