@@ -38,10 +38,10 @@ public final class ConversationTracker implements Serializable {
         return e.getType() == io.carekpi.schema.EventType.ARTICLE_VIEWED;
     }
 
-    /** Counts an article read (no conversation state involved). */
-    public void articleViewed(InteractionEvent e, ConversationOutput out) {
-        out.fact(KpiFact.of(time(e), e.getChannel().name(), e.getAgentId(), e.getQueue(), FactKind.ARTICLE_VIEWED,
-                e.getArticle().getDwellMs()));
+    /** The fact of an article read (no conversation state involved). */
+    public KpiFact articleViewed(InteractionEvent e) {
+        return KpiFact.of(time(e), e.getChannel().name(), e.getAgentId(), e.getQueue(), FactKind.ARTICLE_VIEWED,
+                e.getArticle().getDwellMs());
     }
 
     private static long time(InteractionEvent e) {
@@ -138,7 +138,7 @@ public final class ConversationTracker implements Serializable {
                 s.deflected = true;
                 emit(out, s, t, own, FactKind.DEFLECTED, 0);
             }
-            case ARTICLE_VIEWED -> articleViewed(e, out);
+            case ARTICLE_VIEWED -> out.fact(articleViewed(e));
             default -> {
                 // UNKNOWN types are filtered (and counted) before the tracker.
             }

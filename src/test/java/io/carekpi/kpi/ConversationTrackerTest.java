@@ -263,7 +263,7 @@ class ConversationTrackerTest {
     void articleViewsKeepNoState() {
         InteractionEvent view = conversation("s1", WEB_CHAT).at(0).articleViewed("kb-1", 4200).last();
         assertThat(ConversationTracker.keepsNoState(view)).isTrue();
-        tracker.articleViewed(view, out);
+        out.fact(tracker.articleViewed(view));
         assertThat(out.only(FactKind.ARTICLE_VIEWED).a).isEqualTo(4200);
     }
 }

@@ -1,0 +1,94 @@
+package io.carekpi.flink;
+
+import io.carekpi.config.EngineConfig;
+import io.carekpi.kpi.CustomerSignal;
+import io.carekpi.kpi.KpiFact;
+import io.carekpi.schema.ConversationSummary;
+import io.carekpi.schema.KpiSnapshot;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The CareKPI dataflow, built from an injected input stream so that replay, the live job and tests
+ * run exactly the same operators:
+ *
+ * <pre>
+ * raw ─ decode+validate ─┬─ rejected
+ *                        └─ keyBy(conversation) ─ dedup ─ conversation stage ─┬─ late events
+ *                                                              │              ├─ summaries
+ *                                          facts ──────────────┤              └─ customer signals
+ *                                                              │                    │ keyBy(customer)
+ *                                                              ├──── facts ── customer stage (FCR)
+ *                                                    fan out to groupings ─ keyBy(grouping) ─ windows ─ kpis
+ * </pre>
+ *
+ * Every operator has a stable uid so savepoints survive changes of the job.
+ */
+public final class CareKpiTopology {
+    private CareKpiTopology() {}
+
+    /** How the job runs: live (unbounded, early firing) or replay (bounded, BATCH execution). */
+    public enum Mode { LIVE, REPLAY }
+
+    /** The streams the topology produces; the caller attaches sinks. */
+    public record Outputs(
+            DataStream<KpiSnapshot> kpis,
+            DataStream<ConversationSummary> conversations,
+            DataStream<Rejected> rejected,
+            DataStream<Rejected> late,
+            DataStream<KpiFact> lateFacts) {}
+
+    /**
+     * @param raw input records; in live mode the source should already assign watermarks per
+     *     partition (see {@link #watermarks}); in replay mode watermarks are not used.
+     */
+    public static Outputs build(DataStream<RawEvent> raw, EngineConfig config, Mode mode) {
+        SingleOutputStreamOperator<EventEnvelope> decoded = raw
+                .process(new DecodeFunction())
+                .name("decode and validate").uid("decode");
+
+        DataStream<EventEnvelope> events = decoded;
+        if (mode == Mode.LIVE) {
+            events = decoded.assignTimestampsAndWatermarks(watermarks(config))
+                    .name("event-time watermarks").uid("watermarks");
+        }
+
+        SingleOutputStreamOperator<EventEnvelope> unique = events
+                .keyBy(e -> e.event.getConversationId())
+                .process(new Deduplicator(config.dedupHorizon.toMillis()))
+                .name("deduplicate by eventId").uid("dedup");
+
+        SingleOutputStreamOperator<KpiFact> conversationFacts = DataStreamUtils
+                .reinterpretAsKeyedStream(unique, e -> e.event.getConversationId())
+                .process(new ConversationFunction(config))
+                .name("conversation stage").uid("conversations");
+
+        DataStream<CustomerSignal> signals = conversationFacts.getSideOutput(ConversationFunction.CUSTOMER_SIGNALS);
+        SingleOutputStreamOperator<KpiFact> customerFacts = signals
+                .keyBy(s -> s.customerId)
+                .process(new CustomerFunction(config))
+                .name("customer stage (FCR)").uid("customers");
+
+        SingleOutputStreamOperator<KpiSnapshot> kpis = conversationFacts.union(customerFacts)
+                .flatMap(new Dimensions())
+                .name("fan out to groupings").uid("dimensions")
+                .keyBy(Dimensions::keyOf)
+                .process(new WindowedKpiFunction(config, mode == Mode.LIVE))
+                .name("windowed KPIs").uid("windows");
+
+        return new Outputs(
+                kpis,
+                conversationFacts.getSideOutput(ConversationFunction.SUMMARIES),
+                decoded.getSideOutput(DecodeFunction.REJECTED),
+                conversationFacts.getSideOutput(ConversationFunction.LATE),
+                kpis.getSideOutput(WindowedKpiFunction.LATE_FACTS));
+    }
+
+    /** Bounded out-of-orderness on {@code occurredAt}. */
+    public static WatermarkStrategy<EventEnvelope> watermarks(EngineConfig config) {
+        return WatermarkStrategy.<EventEnvelope>forBoundedOutOfOrderness(config.outOfOrderness)
+                .withTimestampAssigner((e, ts) -> e.time());
+    }
+}

@@ -1,0 +1,127 @@
+package io.carekpi.flink;
+
+import io.carekpi.config.EngineConfig;
+import io.carekpi.io.EventJson;
+import io.carekpi.kpi.ConversationOutput;
+import io.carekpi.kpi.ConversationState;
+import io.carekpi.kpi.ConversationTracker;
+import io.carekpi.kpi.CustomerSignal;
+import io.carekpi.kpi.KpiFact;
+import io.carekpi.schema.ConversationSummary;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The conversation stage, keyed by {@code conversationId}: orders each conversation's events by
+ * event time and applies {@link ConversationTracker}. Emits KPI facts, and on side outputs the
+ * customer signals (for FCR), conversation summaries and late events. The state is cleared when
+ * the conversation expires (fcrWindow after it was resolved or closed, else the idle timeout).
+ */
+public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope, KpiFact> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<CustomerSignal> CUSTOMER_SIGNALS = new OutputTag<>("customer-signals") {};
+    public static final OutputTag<ConversationSummary> SUMMARIES = new OutputTag<>("conversation-summaries") {};
+    public static final OutputTag<Rejected> LATE = new OutputTag<>("late-events") {};
+
+    private final ConversationTracker tracker;
+    private transient ValueState<ConversationState> conversation;
+    private transient Counter lateEvents;
+    private transient Counter expired;
+
+    public ConversationFunction(EngineConfig config) {
+        this.tracker = new ConversationTracker(config);
+    }
+
+    @Override
+    public void open(OpenContext ctx) throws Exception {
+        super.open(ctx);
+        conversation = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("conversation", ConversationState.class));
+        lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
+        expired = getRuntimeContext().getMetricGroup().counter("expiredConversations");
+    }
+
+    @Override
+    protected TypeInformation<EventEnvelope> elementType() {
+        return TypeInformation.of(EventEnvelope.class);
+    }
+
+    @Override
+    protected long timeOf(EventEnvelope e) {
+        return e.time();
+    }
+
+    @Override
+    protected Comparator<EventEnvelope> tieOrder() {
+        return Comparator.comparingLong(e -> e.seq);
+    }
+
+    @Override
+    public void processElement(EventEnvelope e, Context ctx, Collector<KpiFact> out) throws Exception {
+        if (ConversationTracker.keepsNoState(e.event)) {
+            if (e.time() <= ctx.timerService().currentWatermark()) {
+                late(e, ctx, out);
+            } else {
+                out.collect(tracker.articleViewed(e.event));
+            }
+            return;
+        }
+        super.processElement(e, ctx, out);
+    }
+
+    @Override
+    protected void late(EventEnvelope e, Context ctx, Collector<KpiFact> out) {
+        lateEvents.inc();
+        Rejected r = new Rejected(EventJson.encode(e.event),
+                "late: the watermark (" + ctx.timerService().currentWatermark()
+                        + ") had passed its occurredAt; its conversation was already evaluated past it", e.seq);
+        r.occurredAt = e.time();
+        ctx.output(LATE, r);
+    }
+
+    @Override
+    protected long fire(long t, List<EventEnvelope> events, OnTimerContext ctx, Collector<KpiFact> out)
+            throws Exception {
+        ConversationState s = conversation.value();
+        if (s == null && events.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        if (s == null) {
+            s = new ConversationState();
+        }
+        ConversationOutput output = new ConversationOutput() {
+            @Override
+            public void fact(KpiFact fact) {
+                out.collect(fact);
+            }
+
+            @Override
+            public void customerSignal(CustomerSignal signal) {
+                ctx.output(CUSTOMER_SIGNALS, signal);
+            }
+
+            @Override
+            public void summary(ConversationSummary summary) {
+                ctx.output(SUMMARIES, summary);
+            }
+        };
+        for (EventEnvelope e : events) {
+            tracker.onEvent(s, e.event, output);
+        }
+        if (tracker.advanceTo(s, t, output)) {
+            expired.inc();
+            conversation.clear();
+            return Long.MAX_VALUE;
+        }
+        conversation.update(s);
+        return tracker.nextDeadline(s);
+    }
+}

@@ -1,0 +1,59 @@
+package io.carekpi.flink;
+
+import io.carekpi.io.EventAvro;
+import io.carekpi.io.EventJson;
+import io.carekpi.io.InvalidEventException;
+import io.carekpi.kpi.EventValidator;
+import io.carekpi.schema.EventType;
+import io.carekpi.schema.InteractionEvent;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Decodes and validates input records. Invalid ones go to {@link #REJECTED} with the reason;
+ * events of an UNKNOWN type (a newer producer's) are ignored and counted (SPEC section 1).
+ */
+public class DecodeFunction extends ProcessFunction<RawEvent, EventEnvelope> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Rejected> REJECTED = new OutputTag<>("rejected") {};
+
+    private transient Counter rejected;
+    private transient Counter unknownTypes;
+
+    @Override
+    public void open(OpenContext ctx) {
+        rejected = getRuntimeContext().getMetricGroup().counter("rejectedEvents");
+        unknownTypes = getRuntimeContext().getMetricGroup().counter("unknownTypeEvents");
+    }
+
+    @Override
+    public void processElement(RawEvent raw, Context ctx, Collector<EventEnvelope> out) {
+        InteractionEvent e;
+        try {
+            e = raw.text != null ? EventJson.decode(raw.text) : EventAvro.decode(raw.bytes);
+        } catch (InvalidEventException ex) {
+            reject(raw, ex.getMessage(), ctx);
+            return;
+        }
+        String problem = EventValidator.problem(e);
+        if (problem != null) {
+            reject(raw, problem, ctx);
+            return;
+        }
+        if (e.getType() == EventType.UNKNOWN) {
+            unknownTypes.inc();
+            getRuntimeContext().getLongCounter(Accumulators.UNKNOWN_TYPES).add(1L);
+            return;
+        }
+        out.collect(new EventEnvelope(e, raw.seq));
+    }
+
+    private void reject(RawEvent raw, String reason, Context ctx) {
+        rejected.inc();
+        ctx.output(REJECTED, new Rejected(raw.describe(), reason, raw.seq));
+    }
+}

@@ -1,0 +1,161 @@
+package io.carekpi.flink;
+
+import io.carekpi.config.EngineConfig;
+import io.carekpi.config.WindowSpec;
+import io.carekpi.kpi.KpiFact;
+import io.carekpi.schema.KpiSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The window stage, keyed by grouping ({@link Dimensions#keyOf}): adds facts to the tumbling
+ * windows of every configured size and emits {@link KpiSnapshot} upserts with increasing revisions.
+ *
+ * <ul>
+ *   <li>Early firing (live mode): changed windows are emitted every {@code earlyFiringInterval}
+ *       of processing time, so wallboards move while a window is open.</li>
+ *   <li>When the watermark passes a window's end it is emitted with {@code isFinal=true}.</li>
+ *   <li>A window is kept {@code kpiRetention} after its end so that later facts attributed to it
+ *       (FCR verdicts, fcrWindow later) produce new revisions. Facts for a window already dropped
+ *       go to {@link #LATE_FACTS}, counted, never silently lost. This retention is the main state
+ *       cost of the job: see docs/operations.md.</li>
+ * </ul>
+ * In BATCH execution there is no early firing: each window is emitted once, final, revision 1.
+ */
+public class WindowedKpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapshot> {
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_SIZES = 16;
+
+    public static final OutputTag<KpiFact> LATE_FACTS = new OutputTag<>("late-facts") {};
+
+    private final List<WindowSpec> windows;
+    private final long retentionMs;
+    private final long earlyFiringMs;
+
+    private transient MapState<Long, WindowAccumulator> accumulators;
+    /** Keys of windows changed since their last emission (a small index, so early firing does not scan). */
+    private transient MapState<Long, Boolean> dirty;
+    private transient ValueState<Long> earlyTimer;
+    private transient Counter lateFacts;
+
+    /** @param earlyFiring false in BATCH execution, where processing time means nothing. */
+    public WindowedKpiFunction(EngineConfig config, boolean earlyFiring) {
+        if (config.windows.size() > MAX_SIZES) {
+            throw new IllegalArgumentException("at most " + MAX_SIZES + " window sizes");
+        }
+        this.windows = new ArrayList<>(config.windows);
+        this.retentionMs = config.kpiRetention.toMillis();
+        this.earlyFiringMs = earlyFiring ? config.earlyFiringInterval.toMillis() : 0;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        accumulators = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.LONG,
+                TypeInformation.of(WindowAccumulator.class)));
+        dirty = getRuntimeContext().getMapState(new MapStateDescriptor<>("dirty", Types.LONG, Types.BOOLEAN));
+        earlyTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("earlyTimer", Types.LONG));
+        lateFacts = getRuntimeContext().getMetricGroup().counter("lateFacts");
+    }
+
+    private static long keyOf(long windowStart, int sizeIndex) {
+        return windowStart * MAX_SIZES + sizeIndex;
+    }
+
+    @Override
+    public void processElement(KpiFact f, Context ctx, Collector<KpiSnapshot> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        boolean changed = false;
+        for (int i = 0; i < windows.size(); i++) {
+            WindowSpec w = windows.get(i);
+            long start = w.startOf(f.at);
+            long last = w.endOf(start) - 1;
+            if (last + retentionMs <= watermark) {
+                lateFacts.inc();
+                ctx.output(LATE_FACTS, f);
+                continue;
+            }
+            long key = keyOf(start, i);
+            WindowAccumulator acc = accumulators.get(key);
+            if (acc == null) {
+                acc = new WindowAccumulator();
+                acc.channel = f.channel;
+                acc.agent = f.agent;
+                acc.queue = f.queue;
+                ctx.timerService().registerEventTimeTimer(last);
+                ctx.timerService().registerEventTimeTimer(last + retentionMs);
+            }
+            acc.counters.apply(f);
+            acc.dirty = true;
+            accumulators.put(key, acc);
+            dirty.put(key, Boolean.TRUE);
+            changed = true;
+        }
+        if (changed && earlyFiringMs > 0 && earlyTimer.value() == null) {
+            long at = ctx.timerService().currentProcessingTime() + earlyFiringMs;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            earlyTimer.update(at);
+        }
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<KpiSnapshot> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            earlyTimer.clear();
+            List<Long> keys = new ArrayList<>();
+            for (Map.Entry<Long, Boolean> e : dirty.entries()) {
+                keys.add(e.getKey());
+            }
+            dirty.clear();
+            for (long key : keys) {
+                WindowAccumulator acc = accumulators.get(key);
+                if (acc != null && acc.dirty) {
+                    emit(key, acc, out);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < windows.size(); i++) {
+            WindowSpec w = windows.get(i);
+            long start = w.startOf(t);
+            if (w.endOf(start) - 1 == t) {
+                long key = keyOf(start, i);
+                WindowAccumulator acc = accumulators.get(key);
+                if (acc != null) {
+                    acc.closed = true;
+                    emit(key, acc, out);
+                    dirty.remove(key);
+                }
+            }
+            long expiredStart = w.startOf(t - retentionMs);
+            if (w.endOf(expiredStart) - 1 + retentionMs == t) {
+                long key = keyOf(expiredStart, i);
+                accumulators.remove(key);
+                dirty.remove(key);
+            }
+        }
+    }
+
+    private void emit(long key, WindowAccumulator acc, Collector<KpiSnapshot> out) throws Exception {
+        int sizeIndex = (int) Math.floorMod(key, (long) MAX_SIZES);
+        long start = Math.floorDiv(key, (long) MAX_SIZES);
+        WindowSpec w = windows.get(sizeIndex);
+        acc.revision++;
+        acc.dirty = false;
+        accumulators.put(key, acc);
+        out.collect(acc.counters.toSnapshot(w.label, start, w.endOf(start), Dimensions.label(acc.channel),
+                Dimensions.label(acc.agent), Dimensions.label(acc.queue), acc.revision, acc.closed));
+    }
+}

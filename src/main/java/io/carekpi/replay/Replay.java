@@ -1,0 +1,212 @@
+package io.carekpi.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.carekpi.config.EngineConfig;
+import io.carekpi.flink.Accumulators;
+import io.carekpi.flink.CareKpiTopology;
+import io.carekpi.flink.RawEvent;
+import io.carekpi.flink.Rejected;
+import io.carekpi.io.AvroJson;
+import io.carekpi.io.EventAvro;
+import io.carekpi.io.JsonLinesFormat;
+import io.carekpi.schema.InteractionEvent;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+
+/**
+ * Replay mode: the live topology in BATCH execution over a file, results written as JSON Lines.
+ * The job writes part files under {@code DIR/.parts}; once it has finished they are merged into
+ * sorted files (snapshots reduced to their latest revision), so the same input gives byte-identical
+ * output whatever the parallelism.
+ */
+public final class Replay {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Replay() {}
+
+    public static ReplayResult run(Path input, Path outputDir, EngineConfig config) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        return run(env, input, outputDir, config);
+    }
+
+    public static ReplayResult run(StreamExecutionEnvironment env, Path input, Path outputDir, EngineConfig config)
+            throws Exception {
+        if (!Files.isRegularFile(input)) {
+            throw new IllegalArgumentException("input file not found: " + input);
+        }
+        Files.createDirectories(outputDir);
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        CareKpiTopology.Outputs outputs = CareKpiTopology.build(source(env, input), config, CareKpiTopology.Mode.REPLAY);
+
+        Path parts = outputDir.resolve(".parts");
+        deleteRecursively(parts);
+        toFiles(outputs.kpis().map(new ToJson<>()).name("kpis as JSON").uid("replay-kpis-json"), parts, "kpis");
+        toFiles(outputs.conversations().map(new ToJson<>()).name("summaries as JSON").uid("replay-summaries-json"),
+                parts, "conversations");
+        toFiles(outputs.rejected().map(new RejectedToJson()).name("rejected as JSON").uid("replay-rejected-json"),
+                parts, "rejected");
+        toFiles(outputs.late().map(new RejectedToJson()).name("late as JSON").uid("replay-late-json"), parts, "late");
+        toFiles(outputs.lateFacts().map(f -> MAPPER.writeValueAsString(f)).name("late facts as JSON")
+                .uid("replay-late-facts-json"), parts, "late-facts");
+        JobExecutionResult result = env.execute("carekpi-replay " + input.getFileName());
+
+        List<String> order = config.windows.stream().map(w -> w.label).toList();
+        long snapshots = writeLatestSnapshots(readParts(parts.resolve("kpis")), order, outputDir.resolve("kpis.jsonl"));
+        long conversations = writeSorted(readParts(parts.resolve("conversations")),
+                Comparator.comparing((JsonNode n) -> n.get("conversationId").asText())
+                        .thenComparingInt(n -> n.get("sequence").asInt()),
+                outputDir.resolve("conversations.jsonl"));
+        Comparator<JsonNode> byLine = Comparator.comparingLong((JsonNode n) -> n.get("line").asLong())
+                .thenComparing(n -> n.get("reason").asText());
+        long rejected = writeSorted(readParts(parts.resolve("rejected")), byLine, outputDir.resolve("rejected.jsonl"));
+        long late = writeSorted(readParts(parts.resolve("late")), byLine, outputDir.resolve("late.jsonl"));
+        long lateFacts = readParts(parts.resolve("late-facts")).size();
+        deleteRecursively(parts);
+        return new ReplayResult(snapshots, conversations, rejected, late, lateFacts,
+                counter(result, Accumulators.DUPLICATES), counter(result, Accumulators.UNKNOWN_TYPES));
+    }
+
+    private static void toFiles(DataStream<String> lines, Path parts, String name) {
+        FileSink<String> sink = FileSink
+                .forRowFormat(new org.apache.flink.core.fs.Path(parts.resolve(name).toAbsolutePath().toUri()),
+                        new SimpleStringEncoder<String>("UTF-8"))
+                .withBucketAssigner(new BasePathBucketAssigner<>())
+                .build();
+        lines.sinkTo(sink).name(name + " files").uid("replay-sink-" + name);
+    }
+
+    /** Every line of the finished part files under {@code dir}, parsed. */
+    private static List<JsonNode> readParts(Path dir) throws IOException {
+        List<JsonNode> all = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return all;
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        }
+        for (Path f : files) {
+            try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    all.add(MAPPER.readTree(line));
+                }
+            }
+        }
+        return all;
+    }
+
+    /** Keeps the latest revision of every snapshot key; sorted by window size, start and dimensions. */
+    private static long writeLatestSnapshots(List<JsonNode> all, List<String> windowOrder, Path file)
+            throws IOException {
+        Map<String, JsonNode> latest = new HashMap<>();
+        for (JsonNode n : all) {
+            String key = String.join("\u001f", n.get("window").asText(), n.get("windowStart").asText(),
+                    n.get("channel").asText(), n.get("agent").asText(), n.get("queue").asText());
+            latest.merge(key, n, (a, b) -> a.get("revision").asLong() >= b.get("revision").asLong() ? a : b);
+        }
+        return writeSorted(new ArrayList<>(latest.values()),
+                Comparator.<JsonNode>comparingInt(n -> windowOrder.indexOf(n.get("window").asText()))
+                        .thenComparing(n -> n.get("windowStart").asText())
+                        .thenComparing(n -> n.get("channel").asText())
+                        .thenComparing(n -> n.get("agent").asText())
+                        .thenComparing(n -> n.get("queue").asText()),
+                file);
+    }
+
+    private static long writeSorted(List<JsonNode> records, Comparator<JsonNode> order, Path file) throws IOException {
+        List<JsonNode> sorted = new ArrayList<>(records);
+        sorted.sort(order);
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (JsonNode n : sorted) {
+                w.write(n.toString());
+                w.write('\n');
+            }
+        }
+        return sorted.size();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static DataStream<RawEvent> source(StreamExecutionEnvironment env, Path input) throws IOException {
+        if (input.getFileName().toString().endsWith(".avro")) {
+            List<RawEvent> records = new ArrayList<>();
+            try (DataFileReader<InteractionEvent> reader = new DataFileReader<>(input.toFile(),
+                    new SpecificDatumReader<>(InteractionEvent.class))) {
+                long n = 0;
+                for (InteractionEvent e : reader) {
+                    records.add(RawEvent.ofBytes(EventAvro.encode(e), ++n));
+                }
+            }
+            return env.fromData(records, TypeInformation.of(RawEvent.class)).name("avro file").uid("source-avro-file");
+        }
+        FileSource<RawEvent> files = FileSource.forRecordStreamFormat(new JsonLinesFormat(),
+                new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
+        return env.fromSource(files, WatermarkStrategy.noWatermarks(), "events file").uid("source-file");
+    }
+
+    private static long counter(JobExecutionResult result, String name) {
+        Object v = result.getAccumulatorResult(name);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    /** An output record as its JSON line (a named class: Flink serializes functions). */
+    private static final class ToJson<T extends SpecificRecordBase> implements MapFunction<T, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String map(T record) {
+            return AvroJson.encode(record);
+        }
+    }
+
+    /** A rejected or late input as {@code {"line", "reason", "input"}}. */
+    private static final class RejectedToJson implements MapFunction<Rejected, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String map(Rejected r) {
+            ObjectNode o = MAPPER.createObjectNode();
+            o.put("line", r.seq);
+            o.put("reason", r.reason);
+            o.put("input", r.input);
+            return o.toString();
+        }
+    }
+}
