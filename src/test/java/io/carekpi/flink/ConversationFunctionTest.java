@@ -1,0 +1,129 @@
+package io.carekpi.flink;
+
+import static io.carekpi.schema.Channel.WEB_CHAT;
+import static io.carekpi.testing.ConversationScript.conversation;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carekpi.config.EngineConfig;
+import io.carekpi.kpi.FactKind;
+import io.carekpi.kpi.KpiFact;
+import io.carekpi.schema.InteractionEvent;
+import io.carekpi.testing.ConversationScript;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConversationFunctionTest {
+    private KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact> harness;
+    private long seq;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ConversationFunction(EngineConfig.defaults())),
+                e -> e.event.getConversationId(), Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void send(InteractionEvent e) throws Exception {
+        harness.processElement(new StreamRecord<>(new EventEnvelope(e, ++seq), e.getOccurredAt().toEpochMilli()));
+    }
+
+    private List<KpiFact> facts(FactKind kind) {
+        return harness.extractOutputValues().stream().filter(f -> f.kind == kind).toList();
+    }
+
+    private static long at(double seconds) {
+        return ConversationScript.BASE + Math.round(seconds * 1000);
+    }
+
+    @Test
+    void shouldEvaluateEventsInEventTimeOrderWhenTheyArriveOutOfOrder() throws Exception {
+        List<InteractionEvent> events = conversation("c1", WEB_CHAT).customer("u1")
+                .at(0).opened().at(95).agentMessage("alice").events();
+        send(events.get(1));
+        send(events.get(0));
+        assertThat(harness.extractOutputValues()).as("nothing before the watermark passes").isEmpty();
+        harness.processWatermark(at(100));
+        assertThat(facts(FactKind.FIRST_RESPONSE)).singleElement().satisfies(f -> assertThat(f.a).isEqualTo(95_000));
+    }
+
+    @Test
+    void shouldKeepArrivalOrderForEventsAtTheSameInstant() throws Exception {
+        // The agent message arrives first at the same instant: it is the first response; the customer
+        // message after it starts a next-response wait, answered 10 s later.
+        List<InteractionEvent> events = conversation("c1", WEB_CHAT).customer("u1")
+                .at(0).opened().at(30).agentMessage("alice").at(30).customerMessage().at(40).agentMessage("alice")
+                .events();
+        events.forEach(e -> {
+            try {
+                send(e);
+            } catch (Exception ex) {
+                throw new AssertionError(ex);
+            }
+        });
+        harness.processWatermark(at(50));
+        assertThat(facts(FactKind.FIRST_RESPONSE)).extracting(f -> f.a).containsExactly(30_000L);
+        assertThat(facts(FactKind.NEXT_RESPONSE)).extracting(f -> f.a).containsExactly(10_000L);
+    }
+
+    @Test
+    void shouldSendEventsBehindTheWatermarkToTheLateOutput() throws Exception {
+        List<InteractionEvent> events = conversation("c1", WEB_CHAT).customer("u1")
+                .at(0).opened().at(10).customerMessage().events();
+        send(events.get(0));
+        harness.processWatermark(at(20));
+        send(events.get(1));
+        assertThat(harness.getSideOutput(ConversationFunction.LATE)).singleElement()
+                .satisfies(r -> assertThat(r.getValue().reason).startsWith("late"));
+        assertThat(facts(FactKind.CUSTOMER_MESSAGE)).isEmpty();
+    }
+
+    @Test
+    void shouldClearAllStateAndTimersWhenAClosedConversationExpires() throws Exception {
+        for (InteractionEvent e : conversation("c1", WEB_CHAT).customer("u1")
+                .at(0).opened().at(10).agentMessage("alice").at(20).resolved("alice").at(30).closed().events()) {
+            send(e);
+        }
+        harness.processWatermark(at(31));
+        assertThat(harness.getSideOutput(ConversationFunction.SUMMARIES)).hasSize(2);
+        assertThat(harness.getSideOutput(ConversationFunction.CUSTOMER_SIGNALS)).hasSize(2);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(harness.numEventTimeTimers()).as("the expiry deadline").isEqualTo(1);
+
+        harness.processWatermark(at(30) + Duration.ofHours(72).toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldEndAnOpenWrapUpAtMaxWrapUpWithNoFurtherEvents() throws Exception {
+        for (InteractionEvent e : conversation("c1", WEB_CHAT).customer("u1")
+                .at(0).opened().at(10).agentMessage("alice").at(20).resolved("alice")
+                .at(25).wrapUpStarted("alice").events()) {
+            send(e);
+        }
+        harness.processWatermark(at(25) + Duration.ofMinutes(30).toMillis());
+        assertThat(facts(FactKind.WRAP_UP)).singleElement()
+                .satisfies(f -> assertThat(f.a).isEqualTo(Duration.ofMinutes(30).toMillis()));
+    }
+
+    @Test
+    void shouldKeepNoStateForArticleViews() throws Exception {
+        send(conversation("s1", WEB_CHAT).at(5).articleViewed("kb-7", 3000).last());
+        assertThat(facts(FactKind.ARTICLE_VIEWED)).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+}

@@ -1,0 +1,106 @@
+package io.carekpi.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carekpi.config.EngineConfig;
+import io.carekpi.kpi.FactKind;
+import io.carekpi.kpi.KpiFact;
+import io.carekpi.schema.KpiSnapshot;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class WindowedKpiFunctionTest {
+    private static final long T0 = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
+    private static final long MIN = 60_000;
+    private KeyedOneInputStreamOperatorTestHarness<String, KpiFact, KpiSnapshot> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        EngineConfig.Builder b = EngineConfig.builder();
+        b.windows = List.of(Duration.ofMinutes(1), Duration.ofHours(1));
+        b.fcrWindow = Duration.ofHours(1);
+        b.earlyFiringInterval = Duration.ofSeconds(2);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WindowedKpiFunction(b.build(), true)), Dimensions::keyOf,
+                Types.STRING);
+        harness.setProcessingTime(0);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void fact(long at, FactKind kind, long a) throws Exception {
+        harness.processElement(new StreamRecord<>(KpiFact.of(at, "VOICE", null, null, kind, a), at));
+    }
+
+    private List<KpiSnapshot> minuteSnapshots() {
+        return harness.extractOutputValues().stream().filter(s -> s.getWindow().equals("1m")).toList();
+    }
+
+    @Test
+    void shouldEmitEarlyRevisionsOnProcessingTimeWhileTheWindowChanges() throws Exception {
+        fact(T0 + 1000, FactKind.OPENED, 0);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        harness.setProcessingTime(2000);
+        assertThat(minuteSnapshots()).singleElement().satisfies(s -> {
+            assertThat(s.getOpened()).isEqualTo(1);
+            assertThat(s.getRevision()).isEqualTo(1);
+            assertThat(s.getIsFinal()).isFalse();
+        });
+        harness.setProcessingTime(4000);
+        assertThat(minuteSnapshots()).as("nothing changed: no new revision").hasSize(1);
+        fact(T0 + 2000, FactKind.OPENED, 0);
+        harness.setProcessingTime(6000);
+        assertThat(minuteSnapshots()).extracting(KpiSnapshot::getRevision).containsExactly(1L, 2L);
+        assertThat(minuteSnapshots().get(1).getOpened()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldEmitAFinalRevisionWhenTheWatermarkPassesTheWindowEnd() throws Exception {
+        fact(T0 + 1000, FactKind.FIRST_RESPONSE, 30_000);
+        harness.processWatermark(T0 + MIN - 1);
+        assertThat(minuteSnapshots()).singleElement().satisfies(s -> {
+            assertThat(s.getIsFinal()).isTrue();
+            assertThat(s.getAvgFrtMs()).isEqualTo(30_000.0);
+            assertThat(s.getFrtP90Ms()).isEqualTo(30_000L);
+            assertThat(s.getWindowStart()).isEqualTo(Instant.ofEpochMilli(T0));
+            assertThat(s.getChannel()).isEqualTo("VOICE");
+            assertThat(s.getAgent()).isEqualTo("all");
+        });
+    }
+
+    @Test
+    void shouldReviseAClosedWindowWhenAFactForItArrivesWithinRetention() throws Exception {
+        fact(T0 + 1000, FactKind.FCR_CANDIDATE, 0);
+        harness.processWatermark(T0 + 30 * MIN);
+        fact(T0 + 1000, FactKind.FCR_CONFIRMED, 0); // a verdict, attributed to the resolution's minute
+        harness.setProcessingTime(2000);
+        List<KpiSnapshot> minute = minuteSnapshots();
+        assertThat(minute).extracting(KpiSnapshot::getRevision).containsExactly(1L, 2L);
+        assertThat(minute.get(1).getFcrConfirmed()).isEqualTo(1);
+        assertThat(minute.get(1).getIsFinal()).isTrue();
+    }
+
+    @Test
+    void shouldDropWindowsAfterRetentionAndSendLaterFactsToTheLateOutput() throws Exception {
+        fact(T0 + 1000, FactKind.OPENED, 0);
+        harness.setProcessingTime(2000);
+        harness.processWatermark(T0 + Duration.ofHours(4).toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        fact(T0 + 1000, FactKind.FCR_LOST, 0);
+        assertThat(harness.getSideOutput(WindowedKpiFunction.LATE_FACTS)).hasSize(2); // 1m and 1h windows
+    }
+}
