@@ -35,6 +35,8 @@ public final class EngineConfig implements Serializable {
     public final Duration earlyFiringInterval;
     /** How long a window's accumulator is kept after its end, so FCR verdicts can revise it. */
     public final Duration kpiRetention;
+    /** SLA policies and calendars; none by default. */
+    public final SlaConfig sla;
 
     private EngineConfig(Builder b) {
         this.fcrWindow = positive("fcrWindow", b.fcrWindow);
@@ -52,6 +54,7 @@ public final class EngineConfig implements Serializable {
             throw new IllegalArgumentException("windows: at least one window size is needed");
         }
         this.windows = List.copyOf(ws);
+        this.sla = b.sla;
         this.kpiRetention = b.kpiRetention != null
                 ? nonNegative("kpiRetention", b.kpiRetention)
                 : fcrWindow.plus(outOfOrderness).plus(Duration.ofMinutes(5));
@@ -90,6 +93,7 @@ public final class EngineConfig implements Serializable {
         b.conversationIdleTimeout = conversationIdleTimeout;
         b.earlyFiringInterval = earlyFiringInterval;
         b.kpiRetention = kpiRetention;
+        b.sla = sla;
         return b;
     }
 
@@ -125,6 +129,7 @@ public final class EngineConfig implements Serializable {
             if (root.has("earlyFiringInterval")) {
                 b.earlyFiringInterval = Durations.parse(root.get("earlyFiringInterval").asText());
             }
+            if (root.has("sla")) b.sla = SlaConfig.fromTree(root.get("sla"));
             if (root.has("kpiRetention")) b.kpiRetention = Durations.parse(root.get("kpiRetention").asText());
             if (root.has("windows")) {
                 List<Duration> ws = new ArrayList<>();
@@ -151,6 +156,7 @@ public final class EngineConfig implements Serializable {
         public Duration earlyFiringInterval = Duration.ofSeconds(2);
         /** Null: fcrWindow + outOfOrderness + 5 minutes. */
         public Duration kpiRetention;
+        public SlaConfig sla = SlaConfig.NONE;
 
         public EngineConfig build() {
             return new EngineConfig(this);

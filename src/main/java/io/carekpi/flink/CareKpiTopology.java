@@ -5,10 +5,12 @@ import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.KpiSnapshot;
+import io.carekpi.schema.SlaEvent;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The CareKPI dataflow, built from an injected input stream so that replay, the live job and tests
@@ -17,7 +19,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * <pre>
  * raw ─ decode+validate ─┬─ rejected
  *                        └─ keyBy(conversation) ─ dedup ─ conversation stage ─┬─ late events
- *                                                              │              ├─ summaries
+ *                                                              │              ├─ summaries, SLA events
  *                                          facts ──────────────┤              └─ customer signals
  *                                                              │                    │ keyBy(customer)
  *                                                              ├──── facts ── customer stage (FCR)
@@ -36,6 +38,7 @@ public final class CareKpiTopology {
     public record Outputs(
             DataStream<KpiSnapshot> kpis,
             DataStream<ConversationSummary> conversations,
+            DataStream<SlaEvent> sla,
             DataStream<Rejected> rejected,
             DataStream<Rejected> late,
             DataStream<KpiFact> lateFacts) {}
@@ -81,14 +84,21 @@ public final class CareKpiTopology {
         return new Outputs(
                 kpis,
                 conversationFacts.getSideOutput(ConversationFunction.SUMMARIES),
+                conversationFacts.getSideOutput(ConversationFunction.SLA_EVENTS),
                 decoded.getSideOutput(DecodeFunction.REJECTED),
                 conversationFacts.getSideOutput(ConversationFunction.LATE),
                 kpis.getSideOutput(WindowedKpiFunction.LATE_FACTS));
     }
 
-    /** Bounded out-of-orderness on {@code occurredAt}. */
+    /** Event time from {@code occurredAt}; live watermarks that advance with the wall clock when idle. */
     public static WatermarkStrategy<EventEnvelope> watermarks(EngineConfig config) {
-        return WatermarkStrategy.<EventEnvelope>forBoundedOutOfOrderness(config.outOfOrderness)
+        long bound = config.outOfOrderness.toMillis();
+        return WatermarkStrategy.<EventEnvelope>forGenerator(ctx -> new LiveWatermarks(bound))
                 .withTimestampAssigner((e, ts) -> e.time());
+    }
+
+    /** Execution settings of live mode: watermarks emitted often enough for 1 s SLA alerts. */
+    public static void configureLive(StreamExecutionEnvironment env) {
+        env.getConfig().setAutoWatermarkInterval(100L);
     }
 }

@@ -8,6 +8,7 @@ import io.carekpi.kpi.ConversationTracker;
 import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.ConversationSummary;
+import io.carekpi.schema.SlaEvent;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -21,7 +22,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * The conversation stage, keyed by {@code conversationId}: orders each conversation's events by
  * event time and applies {@link ConversationTracker}. Emits KPI facts, and on side outputs the
- * customer signals (for FCR), conversation summaries and late events. The state is cleared when
+ * customer signals (for FCR), conversation summaries, SLA events and late events. SLA warnings and
+ * breaches are deadlines of the conversation: they fire when the watermark passes them. The state is cleared when
  * the conversation expires (fcrWindow after it was resolved or closed, else the idle timeout).
  */
 public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope, KpiFact> {
@@ -30,6 +32,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope
     public static final OutputTag<CustomerSignal> CUSTOMER_SIGNALS = new OutputTag<>("customer-signals") {};
     public static final OutputTag<ConversationSummary> SUMMARIES = new OutputTag<>("conversation-summaries") {};
     public static final OutputTag<Rejected> LATE = new OutputTag<>("late-events") {};
+    public static final OutputTag<SlaEvent> SLA_EVENTS = new OutputTag<>("sla-events") {};
 
     private final ConversationTracker tracker;
     private transient ValueState<ConversationState> conversation;
@@ -111,6 +114,11 @@ public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope
             @Override
             public void summary(ConversationSummary summary) {
                 ctx.output(SUMMARIES, summary);
+            }
+
+            @Override
+            public void slaEvent(SlaEvent event) {
+                ctx.output(SLA_EVENTS, event);
             }
         };
         for (EventEnvelope e : events) {

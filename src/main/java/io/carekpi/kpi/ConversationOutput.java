@@ -1,6 +1,7 @@
 package io.carekpi.kpi;
 
 import io.carekpi.schema.ConversationSummary;
+import io.carekpi.schema.SlaEvent;
 
 /** Where {@link ConversationTracker} puts what it finds; the Flink function maps these to outputs. */
 public interface ConversationOutput {
@@ -9,4 +10,6 @@ public interface ConversationOutput {
     void customerSignal(CustomerSignal signal);
 
     void summary(ConversationSummary summary);
+
+    void slaEvent(SlaEvent event);
 }

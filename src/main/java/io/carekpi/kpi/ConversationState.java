@@ -60,6 +60,13 @@ public class ConversationState {
     /** Open wrap-ups, one per agent. */
     public List<OpenWrapUp> wrapUps = new ArrayList<>();
 
+    /** Running SLA clocks (at most one of each kind). */
+    public List<SlaClockState> clocks = new ArrayList<>();
+    /** How many clocks of each kind were started: the sequence in SLA event ids. */
+    public int firstResponseClocks;
+    public int nextResponseClocks;
+    public int resolutionClocks;
+
     public int handledSegments;
     public long talkMs;
     public long holdMs;

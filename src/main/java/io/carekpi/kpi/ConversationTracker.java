@@ -6,6 +6,7 @@ import io.carekpi.config.EngineConfig;
 import io.carekpi.schema.Channel;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.InteractionEvent;
+import io.carekpi.schema.SlaClock;
 import io.carekpi.schema.Survey;
 import io.carekpi.schema.SummaryTrigger;
 import java.io.Serializable;
@@ -26,11 +27,13 @@ public final class ConversationTracker implements Serializable {
     private final long fcrWindowMs;
     private final long maxWrapUpMs;
     private final long idleTimeoutMs;
+    private final SlaClocks sla;
 
     public ConversationTracker(EngineConfig config) {
         this.fcrWindowMs = config.fcrWindow.toMillis();
         this.maxWrapUpMs = config.maxWrapUp.toMillis();
         this.idleTimeoutMs = config.conversationIdleTimeout.toMillis();
+        this.sla = new SlaClocks(config.sla);
     }
 
     /** ARTICLE_VIEWED belongs to a self-service session: it opens nothing and keeps no state. */
@@ -51,7 +54,8 @@ public final class ConversationTracker implements Serializable {
     /** Applies one valid event to the conversation. */
     public void onEvent(ConversationState s, InteractionEvent e, ConversationOutput out) {
         long t = time(e);
-        if (!s.isOpened()) {
+        boolean opening = !s.isOpened();
+        if (opening) {
             open(s, e, t, out);
         }
         if (e.getQueue() != null) {
@@ -59,6 +63,9 @@ public final class ConversationTracker implements Serializable {
         }
         if (Channel.UNKNOWN.name().equals(s.channel) && e.getChannel() != Channel.UNKNOWN) {
             s.channel = e.getChannel().name();
+        }
+        if (opening) {
+            sla.start(s, SlaClock.RESOLUTION, t);
         }
         if (e.getCustomerId() != null && s.customerId == null) {
             s.customerId = e.getCustomerId();
@@ -78,6 +85,7 @@ public final class ConversationTracker implements Serializable {
                     startCustomerWait(s, t);
                 } else if (s.nrtPendingSince == NONE) {
                     s.nrtPendingSince = t;
+                    sla.start(s, SlaClock.NEXT_RESPONSE, t);
                 }
             }
             case AGENT_MESSAGE -> agentMessage(s, t, own, out);
@@ -127,6 +135,8 @@ public final class ConversationTracker implements Serializable {
                 s.fcrDisqualified = true;
                 s.resolvedNow = false;
                 s.closed = false;
+                sla.cancel(s, SlaClock.RESOLUTION);
+                sla.start(s, SlaClock.RESOLUTION, t);
                 emit(out, s, t, own, FactKind.REOPENED, 0);
                 if (s.customerSignalled) {
                     out.customerSignal(CustomerSignal.reopened(t, s.customerId, s.conversationId, s.openedAt));
@@ -154,9 +164,10 @@ public final class ConversationTracker implements Serializable {
         emit(out, s, t, e.getAgentId(), FactKind.OPENED, 0);
     }
 
-    private static void startCustomerWait(ConversationState s, long t) {
+    private void startCustomerWait(ConversationState s, long t) {
         if (s.customerWaitStart == NONE && s.agentMessages == 0) {
             s.customerWaitStart = t;
+            sla.start(s, SlaClock.FIRST_RESPONSE, t);
         }
     }
 
@@ -175,6 +186,12 @@ public final class ConversationTracker implements Serializable {
         s.agentMessages++;
         if (s.segmentAgent == null && own != null) {
             startSegment(s, own, t);
+        }
+        // The SLA fact of a reply goes to the agent holding the conversation once it replied.
+        if (s.agentMessages == 1) {
+            sla.stop(s, SlaClock.FIRST_RESPONSE, t, out);
+        } else {
+            sla.stop(s, SlaClock.NEXT_RESPONSE, t, out);
         }
     }
 
@@ -242,6 +259,9 @@ public final class ConversationTracker implements Serializable {
         s.lastResolutionMs = t - s.openedAt;
         s.resolvedNow = true;
         s.nrtPendingSince = NONE;
+        sla.cancel(s, SlaClock.FIRST_RESPONSE);
+        sla.cancel(s, SlaClock.NEXT_RESPONSE);
+        sla.stop(s, SlaClock.RESOLUTION, t, out);
         emit(out, s, t, agent, FactKind.RESOLVED, s.lastResolutionMs);
         if (s.agentMessages == 0 && s.botMessages > 0) {
             s.botContained = true;
@@ -261,6 +281,7 @@ public final class ConversationTracker implements Serializable {
         }
         s.closed = true;
         s.nrtPendingSince = NONE;
+        sla.cancelAll(s);
         endSegment(s, t, out);
         for (ConversationState.OpenWrapUp w : s.wrapUps) {
             finishWrapUp(s, w, t, out);
@@ -299,7 +320,7 @@ public final class ConversationTracker implements Serializable {
 
     /** The next instant at which {@link #advanceTo} has something to do (wrap-up limit or expiry). */
     public long nextDeadline(ConversationState s) {
-        long next = expiresAt(s);
+        long next = Math.min(expiresAt(s), sla.nextDeadline(s));
         for (ConversationState.OpenWrapUp w : s.wrapUps) {
             next = Math.min(next, w.startedAt + maxWrapUpMs);
         }
@@ -321,6 +342,7 @@ public final class ConversationTracker implements Serializable {
      * expired and its state must be cleared.
      */
     public boolean advanceTo(ConversationState s, long t, ConversationOutput out) {
+        sla.advanceTo(s, t, out);
         for (Iterator<ConversationState.OpenWrapUp> it = s.wrapUps.iterator(); it.hasNext(); ) {
             ConversationState.OpenWrapUp w = it.next();
             long limit = w.startedAt + maxWrapUpMs;

@@ -68,6 +68,7 @@ public final class Replay {
         toFiles(outputs.kpis().map(new ToJson<>()).name("kpis as JSON").uid("replay-kpis-json"), parts, "kpis");
         toFiles(outputs.conversations().map(new ToJson<>()).name("summaries as JSON").uid("replay-summaries-json"),
                 parts, "conversations");
+        toFiles(outputs.sla().map(new ToJson<>()).name("SLA events as JSON").uid("replay-sla-json"), parts, "sla");
         toFiles(outputs.rejected().map(new RejectedToJson()).name("rejected as JSON").uid("replay-rejected-json"),
                 parts, "rejected");
         toFiles(outputs.late().map(new RejectedToJson()).name("late as JSON").uid("replay-late-json"), parts, "late");
@@ -81,13 +82,17 @@ public final class Replay {
                 Comparator.comparing((JsonNode n) -> n.get("conversationId").asText())
                         .thenComparingInt(n -> n.get("sequence").asInt()),
                 outputDir.resolve("conversations.jsonl"));
+        long slaEvents = writeSorted(readParts(parts.resolve("sla")),
+                Comparator.comparing((JsonNode n) -> n.get("emittedFor").asText())
+                        .thenComparing(n -> n.get("slaEventId").asText()),
+                outputDir.resolve("sla.jsonl"));
         Comparator<JsonNode> byLine = Comparator.comparingLong((JsonNode n) -> n.get("line").asLong())
                 .thenComparing(n -> n.get("reason").asText());
         long rejected = writeSorted(readParts(parts.resolve("rejected")), byLine, outputDir.resolve("rejected.jsonl"));
         long late = writeSorted(readParts(parts.resolve("late")), byLine, outputDir.resolve("late.jsonl"));
         long lateFacts = readParts(parts.resolve("late-facts")).size();
         deleteRecursively(parts);
-        return new ReplayResult(snapshots, conversations, rejected, late, lateFacts,
+        return new ReplayResult(snapshots, conversations, slaEvents, rejected, late, lateFacts,
                 counter(result, Accumulators.DUPLICATES), counter(result, Accumulators.UNKNOWN_TYPES));
     }
 

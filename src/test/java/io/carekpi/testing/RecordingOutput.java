@@ -5,6 +5,7 @@ import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.FactKind;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.ConversationSummary;
+import io.carekpi.schema.SlaEvent;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,7 @@ public final class RecordingOutput implements ConversationOutput {
     public final List<KpiFact> facts = new ArrayList<>();
     public final List<CustomerSignal> signals = new ArrayList<>();
     public final List<ConversationSummary> summaries = new ArrayList<>();
+    public final List<SlaEvent> slaEvents = new ArrayList<>();
 
     @Override
     public void fact(KpiFact fact) {
@@ -27,6 +29,11 @@ public final class RecordingOutput implements ConversationOutput {
     @Override
     public void summary(ConversationSummary summary) {
         summaries.add(summary);
+    }
+
+    @Override
+    public void slaEvent(SlaEvent event) {
+        slaEvents.add(event);
     }
 
     public List<KpiFact> facts(FactKind kind) {

@@ -1,0 +1,172 @@
+package io.carekpi.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * SLA policies per channel, per-queue overrides (a queue's fields win over its channel's), and the
+ * named business-hours calendars they use. Documented with examples in docs/sla.md.
+ */
+public final class SlaConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public static final SlaConfig NONE = new SlaConfig(Map.of(), Map.of(), Map.of());
+
+    private final Map<String, SlaPolicy> channels;
+    private final Map<String, SlaPolicy> queues;
+    private final Map<String, BusinessCalendar> calendars;
+
+    public SlaConfig(Map<String, SlaPolicy> channels, Map<String, SlaPolicy> queues,
+                     Map<String, BusinessCalendar> calendars) {
+        this.channels = new HashMap<>(channels);
+        this.queues = new HashMap<>(queues);
+        this.calendars = new HashMap<>(calendars);
+        List<SlaPolicy> all = new ArrayList<>(channels.values());
+        all.addAll(queues.values());
+        for (SlaPolicy p : all) {
+            if (p.calendar() != null && !calendars.containsKey(p.calendar())) {
+                throw new IllegalArgumentException("sla: unknown calendar '" + p.calendar() + "' (defined: "
+                        + calendars.keySet() + ")");
+            }
+            if (p.warnAt() != null && p.warnAt() <= 0) {
+                throw new IllegalArgumentException("sla: warnAt must be above 0, got " + p.warnAt());
+            }
+        }
+    }
+
+    public boolean isEmpty() {
+        return channels.isEmpty() && queues.isEmpty();
+    }
+
+    /** The policy for a conversation on {@code channel} in {@code queue} (either may be null). */
+    public SlaPolicy policyFor(String channel, String queue) {
+        SlaPolicy base = channel == null ? SlaPolicy.NONE : channels.getOrDefault(channel, SlaPolicy.NONE);
+        SlaPolicy q = queue == null ? null : queues.get(queue);
+        return q == null ? base : q.over(base);
+    }
+
+    public BusinessCalendar calendar(String name) {
+        return name == null ? null : calendars.get(name);
+    }
+
+    static SlaConfig fromTree(JsonNode sla) {
+        if (sla == null || sla.isNull()) {
+            return NONE;
+        }
+        Map<String, BusinessCalendar> calendars = new HashMap<>();
+        JsonNode cals = sla.get("calendars");
+        if (cals != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = cals.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                calendars.put(e.getKey(), calendar(e.getKey(), e.getValue()));
+            }
+        }
+        return new SlaConfig(policies(sla.get("channels"), "channels"), policies(sla.get("queues"), "queues"),
+                calendars);
+    }
+
+    private static Map<String, SlaPolicy> policies(JsonNode node, String where) {
+        Map<String, SlaPolicy> out = new HashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode p = e.getValue();
+            for (Iterator<String> keys = p.fieldNames(); keys.hasNext(); ) {
+                String k = keys.next();
+                if (!Set.of("firstResponse", "nextResponse", "resolution", "warnAt", "calendar").contains(k)) {
+                    throw new IllegalArgumentException("sla." + where + "." + e.getKey() + ": unknown key '" + k + "'");
+                }
+            }
+            out.put(e.getKey(), new SlaPolicy(duration(p, "firstResponse"), duration(p, "nextResponse"),
+                    duration(p, "resolution"), p.has("warnAt") ? p.get("warnAt").asDouble() : null,
+                    p.has("calendar") ? p.get("calendar").asText() : null));
+        }
+        return out;
+    }
+
+    private static Duration duration(JsonNode p, String key) {
+        JsonNode v = p.get(key);
+        return v == null || v.isNull() ? null : Durations.parse(v.asText());
+    }
+
+    private static BusinessCalendar calendar(String name, JsonNode node) {
+        ZoneId zone = ZoneId.of(node.path("timeZone").asText("UTC"));
+        Map<DayOfWeek, List<LocalTime[]>> hours = new HashMap<>();
+        JsonNode h = node.get("hours");
+        if (h != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                List<LocalTime[]> intervals = new ArrayList<>();
+                for (JsonNode iv : e.getValue()) {
+                    intervals.add(interval(name, iv.asText()));
+                }
+                for (DayOfWeek d : days(name, e.getKey())) {
+                    hours.computeIfAbsent(d, x -> new ArrayList<>()).addAll(intervals);
+                }
+            }
+        }
+        Set<LocalDate> holidays = new HashSet<>();
+        JsonNode hol = node.get("holidays");
+        if (hol != null) {
+            for (JsonNode d : hol) {
+                holidays.add(LocalDate.parse(d.asText()));
+            }
+        }
+        return new BusinessCalendar(name, zone, hours, holidays);
+    }
+
+    /** {@code mon}, {@code monday}, {@code MONDAY}, or a range {@code mon-fri}. */
+    static List<DayOfWeek> days(String calendar, String key) {
+        String k = key.trim().toLowerCase(Locale.ROOT);
+        if (k.contains("-")) {
+            DayOfWeek from = day(calendar, k.substring(0, k.indexOf('-')));
+            DayOfWeek to = day(calendar, k.substring(k.indexOf('-') + 1));
+            List<DayOfWeek> out = new ArrayList<>();
+            for (DayOfWeek d = from; ; d = d.plus(1)) {
+                out.add(d);
+                if (d == to) {
+                    return out;
+                }
+            }
+        }
+        return List.of(day(calendar, k));
+    }
+
+    private static DayOfWeek day(String calendar, String s) {
+        String k = s.trim().toLowerCase(Locale.ROOT);
+        for (DayOfWeek d : DayOfWeek.values()) {
+            String full = d.name().toLowerCase(Locale.ROOT);
+            if (k.equals(full) || (k.length() == 3 && full.startsWith(k))) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("calendar " + calendar + ": not a weekday: '" + s + "'");
+    }
+
+    /** {@code "09:00-12:30"}; {@code 24:00} ends at midnight. */
+    private static LocalTime[] interval(String calendar, String text) {
+        String[] parts = text.split("-");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("calendar " + calendar + ": opening hours look like 09:00-17:30, got '"
+                    + text + "'");
+        }
+        LocalTime open = LocalTime.parse(parts[0].trim());
+        String c = parts[1].trim();
+        LocalTime close = c.equals("24:00") ? LocalTime.MIDNIGHT : LocalTime.parse(c);
+        return new LocalTime[] {open, close};
+    }
+}

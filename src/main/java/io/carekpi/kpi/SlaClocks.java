@@ -1,0 +1,172 @@
+package io.carekpi.kpi;
+
+import static io.carekpi.kpi.ConversationState.NONE;
+
+import io.carekpi.config.BusinessCalendar;
+import io.carekpi.config.SlaConfig;
+import io.carekpi.config.SlaPolicy;
+import io.carekpi.schema.Channel;
+import io.carekpi.schema.SlaClock;
+import io.carekpi.schema.SlaEvent;
+import io.carekpi.schema.SlaStatus;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+
+/**
+ * The SLA rules of SPEC section 3 for one conversation's clocks: start, stop (met or cleared),
+ * cancel, and the WARNING and BREACHED instants, in business time when the policy has a calendar.
+ * {@link ConversationTracker} decides when clocks start and stop; this class decides what that
+ * means and reports SLA events and the {@code sla_*} facts.
+ */
+public final class SlaClocks implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final SlaConfig config;
+
+    public SlaClocks(SlaConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a clock of this kind at {@code t} if the conversation's policy has a threshold for it. */
+    void start(ConversationState s, SlaClock kind, long t) {
+        if (config.isEmpty() || find(s, kind) != null) {
+            return;
+        }
+        SlaPolicy policy = config.policyFor(s.channel, s.queue);
+        Duration threshold = switch (kind) {
+            case FIRST_RESPONSE -> policy.firstResponse();
+            case NEXT_RESPONSE -> policy.nextResponse();
+            default -> policy.resolution();
+        };
+        if (threshold == null) {
+            return;
+        }
+        BusinessCalendar cal = config.calendar(policy.calendar());
+        SlaClockState c = new SlaClockState();
+        c.clock = kind;
+        c.sequence = switch (kind) {
+            case FIRST_RESPONSE -> ++s.firstResponseClocks;
+            case NEXT_RESPONSE -> ++s.nextResponseClocks;
+            default -> ++s.resolutionClocks;
+        };
+        c.startedAt = t;
+        c.thresholdMs = threshold.toMillis();
+        c.calendar = policy.calendar();
+        c.deadline = after(cal, t, c.thresholdMs);
+        double warn = policy.warnFraction();
+        if (warn < 1) {
+            c.warnAt = after(cal, t, Math.round(c.thresholdMs * warn));
+        }
+        s.clocks.add(c);
+    }
+
+    private static long after(BusinessCalendar cal, long start, long ms) {
+        return cal == null ? start + ms : cal.addBusinessTime(start, ms);
+    }
+
+    /**
+     * The awaited reply or resolution came at {@code t}: met when at or before the deadline,
+     * else CLEARED with its overrun (the breach was counted at the deadline).
+     */
+    void stop(ConversationState s, SlaClock kind, long t, ConversationOutput out) {
+        SlaClockState c = find(s, kind);
+        if (c == null) {
+            return;
+        }
+        s.clocks.remove(c);
+        if (c.breached) {
+            BusinessCalendar cal = config.calendar(c.calendar);
+            long overrun = cal == null ? t - c.deadline : cal.businessTimeBetween(c.deadline, t);
+            out.slaEvent(event(s, c, SlaStatus.CLEARED, t, overrun));
+        } else {
+            out.fact(KpiFact.of(t, s.channel, s.segmentAgent, s.queue, metKind(kind)));
+        }
+    }
+
+    /** Stops a clock with no verdict (neither met nor breached). */
+    void cancel(ConversationState s, SlaClock kind) {
+        SlaClockState c = find(s, kind);
+        if (c != null) {
+            s.clocks.remove(c);
+        }
+    }
+
+    void cancelAll(ConversationState s) {
+        s.clocks.clear();
+    }
+
+    /** Raises the warnings and breaches due at or before {@code t}. */
+    void advanceTo(ConversationState s, long t, ConversationOutput out) {
+        for (Iterator<SlaClockState> it = s.clocks.iterator(); it.hasNext(); ) {
+            SlaClockState c = it.next();
+            if (!c.warned && c.warnAt != NONE && c.warnAt <= t && c.warnAt < c.deadline) {
+                c.warned = true;
+                out.slaEvent(event(s, c, SlaStatus.WARNING, c.warnAt, 0));
+                out.fact(KpiFact.of(c.warnAt, s.channel, s.segmentAgent, s.queue, FactKind.SLA_WARNING));
+            }
+            if (!c.breached && c.deadline <= t) {
+                c.breached = true;
+                c.warned = true;
+                out.slaEvent(event(s, c, SlaStatus.BREACHED, c.deadline, 0));
+                out.fact(KpiFact.of(c.deadline, s.channel, s.segmentAgent, s.queue, breachedKind(c.clock)));
+            }
+        }
+    }
+
+    long nextDeadline(ConversationState s) {
+        long next = Long.MAX_VALUE;
+        for (SlaClockState c : s.clocks) {
+            next = Math.min(next, c.nextInstant());
+        }
+        return next;
+    }
+
+    private static SlaClockState find(ConversationState s, SlaClock kind) {
+        for (SlaClockState c : s.clocks) {
+            if (c.clock == kind) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static FactKind metKind(SlaClock kind) {
+        return switch (kind) {
+            case FIRST_RESPONSE -> FactKind.SLA_FIRST_RESPONSE_MET;
+            case NEXT_RESPONSE -> FactKind.SLA_NEXT_RESPONSE_MET;
+            default -> FactKind.SLA_RESOLUTION_MET;
+        };
+    }
+
+    private static FactKind breachedKind(SlaClock kind) {
+        return switch (kind) {
+            case FIRST_RESPONSE -> FactKind.SLA_FIRST_RESPONSE_BREACHED;
+            case NEXT_RESPONSE -> FactKind.SLA_NEXT_RESPONSE_BREACHED;
+            default -> FactKind.SLA_RESOLUTION_BREACHED;
+        };
+    }
+
+    /** The deterministic id: conversation, clock, sequence, status. */
+    public static String eventId(String conversationId, SlaClock clock, int sequence, SlaStatus status) {
+        return conversationId + ":" + clock + ":" + sequence + ":" + status;
+    }
+
+    private static SlaEvent event(ConversationState s, SlaClockState c, SlaStatus status, long at, long overrun) {
+        return SlaEvent.newBuilder()
+                .setSlaEventId(eventId(s.conversationId, c.clock, c.sequence, status))
+                .setConversationId(s.conversationId)
+                .setChannel(Channel.valueOf(s.channel))
+                .setQueue(s.queue)
+                .setAgentId(s.segmentAgent)
+                .setClock(c.clock)
+                .setStatus(status)
+                .setThresholdMs(c.thresholdMs)
+                .setStartedAt(Instant.ofEpochMilli(c.startedAt))
+                .setDeadline(Instant.ofEpochMilli(c.deadline))
+                .setEmittedFor(Instant.ofEpochMilli(at))
+                .setOverrunMs(overrun)
+                .build();
+    }
+}
