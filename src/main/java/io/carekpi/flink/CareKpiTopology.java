@@ -4,13 +4,16 @@ import io.carekpi.config.EngineConfig;
 import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.ConversationSummary;
+import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.schema.KpiSnapshot;
+import io.carekpi.schema.QueueGauge;
 import io.carekpi.schema.SlaEvent;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 /**
  * The CareKPI dataflow, built from an injected input stream so that replay, the live job and tests
@@ -41,7 +44,8 @@ public final class CareKpiTopology {
             DataStream<SlaEvent> sla,
             DataStream<Rejected> rejected,
             DataStream<Rejected> late,
-            DataStream<KpiFact> lateFacts) {}
+            DataStream<KpiFact> lateFacts,
+            DataStream<QueueGauge> gauges) {}
 
     /**
      * @param raw input records; in live mode the source should already assign watermarks per
@@ -81,13 +85,29 @@ public final class CareKpiTopology {
                 .process(new WindowedKpiFunction(config, mode == Mode.LIVE))
                 .name("windowed KPIs").uid("windows");
 
+        // Live gauges: processing-time readings, so live mode only (an empty stream in replay).
+        DataStream<QueueGauge> gauges = conversationFacts.getSideOutput(ConversationFunction.WAITING)
+                .flatMap((WaitUpdate u, Collector<WaitUpdate> out) -> {
+                    if (mode == Mode.LIVE) {
+                        if (u.queue != null) {
+                            out.collect(u);
+                        }
+                        out.collect(new WaitUpdate(u.conversationId, u.channel, null, u.since));
+                    }
+                }).returns(WaitUpdate.class)
+                .name("waits per queue and channel").uid("waits")
+                .keyBy(u -> QueueGaugeFunction.key(u.channel, u.queue))
+                .process(new QueueGaugeFunction(config.earlyFiringInterval.toMillis()))
+                .name("queue gauges").uid("queue-gauges");
+
         return new Outputs(
                 kpis,
                 conversationFacts.getSideOutput(ConversationFunction.SUMMARIES),
                 conversationFacts.getSideOutput(ConversationFunction.SLA_EVENTS),
                 decoded.getSideOutput(DecodeFunction.REJECTED),
                 conversationFacts.getSideOutput(ConversationFunction.LATE),
-                kpis.getSideOutput(WindowedKpiFunction.LATE_FACTS));
+                kpis.getSideOutput(WindowedKpiFunction.LATE_FACTS),
+                gauges);
     }
 
     /** Event time from {@code occurredAt}; live watermarks that advance with the wall clock when idle. */

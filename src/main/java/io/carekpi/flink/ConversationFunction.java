@@ -7,6 +7,7 @@ import io.carekpi.kpi.ConversationState;
 import io.carekpi.kpi.ConversationTracker;
 import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.KpiFact;
+import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.SlaEvent;
 import java.util.Comparator;
@@ -33,6 +34,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope
     public static final OutputTag<ConversationSummary> SUMMARIES = new OutputTag<>("conversation-summaries") {};
     public static final OutputTag<Rejected> LATE = new OutputTag<>("late-events") {};
     public static final OutputTag<SlaEvent> SLA_EVENTS = new OutputTag<>("sla-events") {};
+    public static final OutputTag<WaitUpdate> WAITING = new OutputTag<>("waiting") {};
 
     private final ConversationTracker tracker;
     private transient ValueState<ConversationState> conversation;
@@ -120,11 +122,18 @@ public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope
             public void slaEvent(SlaEvent event) {
                 ctx.output(SLA_EVENTS, event);
             }
+
+            @Override
+            public void waiting(WaitUpdate update) {
+                ctx.output(WAITING, update);
+            }
         };
         for (EventEnvelope e : events) {
             tracker.onEvent(s, e.event, output);
         }
-        if (tracker.advanceTo(s, t, output)) {
+        boolean expires = tracker.advanceTo(s, t, output);
+        tracker.reportWaiting(s, output, expires);
+        if (expires) {
             expired.inc();
             conversation.clear();
             return Long.MAX_VALUE;

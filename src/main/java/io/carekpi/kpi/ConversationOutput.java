@@ -12,4 +12,7 @@ public interface ConversationOutput {
     void summary(ConversationSummary summary);
 
     void slaEvent(SlaEvent event);
+
+    /** The customer started or stopped waiting for an agent reply (live gauges). */
+    default void waiting(WaitUpdate update) {}
 }

@@ -67,6 +67,11 @@ public class ConversationState {
     public int nextResponseClocks;
     public int resolutionClocks;
 
+    /** What the live gauges were last told: waiting since (or NONE), in which channel and queue. */
+    public long gaugeSince = NONE;
+    public String gaugeChannel;
+    public String gaugeQueue;
+
     public int handledSegments;
     public long talkMs;
     public long holdMs;

@@ -155,6 +155,39 @@ public final class ConversationTracker implements Serializable {
         }
     }
 
+    /** Since when the customer waits for an agent reply now, or NONE. */
+    static long waitingSince(ConversationState s) {
+        if (s.closed) {
+            return NONE;
+        }
+        if (s.agentMessages == 0) {
+            return s.resolvedNow ? NONE : s.customerWaitStart;
+        }
+        return s.nrtPendingSince;
+    }
+
+    /**
+     * Tells the live gauges what changed since they were last told: the wait started, ended, or
+     * moved to another queue. Called after each instant's events and deadlines.
+     */
+    public void reportWaiting(ConversationState s, ConversationOutput out, boolean forget) {
+        long since = forget ? NONE : waitingSince(s);
+        boolean moved = !java.util.Objects.equals(s.gaugeChannel, s.channel)
+                || !java.util.Objects.equals(s.gaugeQueue, s.queue);
+        if (since == s.gaugeSince && (since == NONE || !moved)) {
+            return;
+        }
+        if (s.gaugeSince != NONE) {
+            out.waiting(new WaitUpdate(s.conversationId, s.gaugeChannel, s.gaugeQueue, NONE));
+        }
+        if (since != NONE) {
+            out.waiting(new WaitUpdate(s.conversationId, s.channel, s.queue, since));
+        }
+        s.gaugeSince = since;
+        s.gaugeChannel = s.channel;
+        s.gaugeQueue = s.queue;
+    }
+
     private void open(ConversationState s, InteractionEvent e, long t, ConversationOutput out) {
         s.conversationId = e.getConversationId();
         s.openedAt = t;

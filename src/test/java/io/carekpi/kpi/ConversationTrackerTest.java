@@ -260,6 +260,19 @@ class ConversationTrackerTest {
     }
 
     @Test
+    void liveGaugesHearWhenTheCustomerStartsWaitingMovesQueueAndIsAnswered() {
+        ConversationScript c = conversation("c1", WHATSAPP).customer("u1").queue("sales");
+        java.util.List<InteractionEvent> events = c.at(0).customerMessage().at(5).botMessage()
+                .at(10).queue("billing").transferred(null).at(20).agentMessage("bob").events();
+        for (InteractionEvent e : events) {
+            tracker.onEvent(state, e, out);
+            tracker.reportWaiting(state, out, false);
+        }
+        assertThat(out.waits).extracting(u -> u.queue + ":" + (u.waiting() ? (u.since - ConversationScript.BASE) / 1000 : "-"))
+                .containsExactly("sales:0", "sales:-", "billing:0", "billing:-");
+    }
+
+    @Test
     void articleViewsKeepNoState() {
         InteractionEvent view = conversation("s1", WEB_CHAT).at(0).articleViewed("kb-1", 4200).last();
         assertThat(ConversationTracker.keepsNoState(view)).isTrue();

@@ -4,6 +4,7 @@ import io.carekpi.kpi.ConversationOutput;
 import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.FactKind;
 import io.carekpi.kpi.KpiFact;
+import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.SlaEvent;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ public final class RecordingOutput implements ConversationOutput {
     public final List<CustomerSignal> signals = new ArrayList<>();
     public final List<ConversationSummary> summaries = new ArrayList<>();
     public final List<SlaEvent> slaEvents = new ArrayList<>();
+    public final List<WaitUpdate> waits = new ArrayList<>();
 
     @Override
     public void fact(KpiFact fact) {
@@ -34,6 +36,11 @@ public final class RecordingOutput implements ConversationOutput {
     @Override
     public void slaEvent(SlaEvent event) {
         slaEvents.add(event);
+    }
+
+    @Override
+    public void waiting(WaitUpdate update) {
+        waits.add(update);
     }
 
     public List<KpiFact> facts(FactKind kind) {
