@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replays an event file through the engine in bounded (batch) mode and writes",
-                "kpis.jsonl, conversations.jsonl, rejected.jsonl and late.jsonl to the output directory."})
+                "kpis.jsonl, conversations.jsonl, sla.jsonl, rejected.jsonl and late.jsonl to the output directory."})
 final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--input", required = true,
             description = "JSON Lines file of InteractionEvents, or an Avro container file (*.avro).")
