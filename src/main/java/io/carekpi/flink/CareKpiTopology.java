@@ -48,21 +48,15 @@ public final class CareKpiTopology {
             DataStream<QueueGauge> gauges) {}
 
     /**
-     * @param raw input records; in live mode the source should already assign watermarks per
-     *     partition (see {@link #watermarks}); in replay mode watermarks are not used.
+     * @param raw input records; in live mode the source must assign watermarks (per partition) with
+     *     {@link #sourceWatermarks}; in replay mode watermarks are not used.
      */
     public static Outputs build(DataStream<RawEvent> raw, EngineConfig config, Mode mode) {
         SingleOutputStreamOperator<EventEnvelope> decoded = raw
                 .process(new DecodeFunction())
                 .name("decode and validate").uid("decode");
 
-        DataStream<EventEnvelope> events = decoded;
-        if (mode == Mode.LIVE) {
-            events = decoded.assignTimestampsAndWatermarks(watermarks(config))
-                    .name("event-time watermarks").uid("watermarks");
-        }
-
-        SingleOutputStreamOperator<EventEnvelope> unique = events
+        SingleOutputStreamOperator<EventEnvelope> unique = decoded
                 .keyBy(e -> e.event.getConversationId())
                 .process(new Deduplicator(config.dedupHorizon.toMillis()))
                 .name("deduplicate by eventId").uid("dedup");
@@ -110,11 +104,15 @@ public final class CareKpiTopology {
                 gauges);
     }
 
-    /** Event time from {@code occurredAt}; live watermarks that advance with the wall clock when idle. */
-    public static WatermarkStrategy<EventEnvelope> watermarks(EngineConfig config) {
+    /**
+     * The live source's watermarks: event time from {@code occurredAt} (records must be
+     * {@linkplain RawEvent#predecode() predecoded} in the source), advancing with the wall clock when
+     * the input is quiet. Given to {@code fromSource}, Kafka applies it per partition.
+     */
+    public static WatermarkStrategy<RawEvent> sourceWatermarks(EngineConfig config) {
         long bound = config.outOfOrderness.toMillis();
-        return WatermarkStrategy.<EventEnvelope>forGenerator(ctx -> new LiveWatermarks(bound))
-                .withTimestampAssigner((e, ts) -> e.time());
+        return WatermarkStrategy.<RawEvent>forGenerator(ctx -> new LiveWatermarks<>(bound))
+                .withTimestampAssigner((r, ts) -> r.eventTime);
     }
 
     /** Execution settings of live mode: watermarks emitted often enough for 1 s SLA alerts. */

@@ -1,8 +1,6 @@
 package io.carekpi.flink;
 
-import io.carekpi.io.EventAvro;
 import io.carekpi.io.EventJson;
-import io.carekpi.io.InvalidEventException;
 import io.carekpi.kpi.EventValidator;
 import io.carekpi.schema.EventType;
 import io.carekpi.schema.InteractionEvent;
@@ -32,12 +30,16 @@ public class DecodeFunction extends ProcessFunction<RawEvent, EventEnvelope> {
 
     @Override
     public void processElement(RawEvent raw, Context ctx, Collector<EventEnvelope> out) {
-        InteractionEvent e;
-        try {
-            e = raw.text != null ? EventJson.decode(raw.text) : EventAvro.decode(raw.bytes);
-        } catch (InvalidEventException ex) {
-            reject(raw, ex.getMessage(), ctx);
-            return;
+        InteractionEvent e = raw.decoded;
+        if (e == null) {
+            if (raw.problem == null) {
+                raw.predecode();
+            }
+            if (raw.problem != null) {
+                reject(raw, raw.problem, ctx);
+                return;
+            }
+            e = raw.decoded;
         }
         String problem = EventValidator.problem(e);
         if (problem != null) {
@@ -54,6 +56,9 @@ public class DecodeFunction extends ProcessFunction<RawEvent, EventEnvelope> {
 
     private void reject(RawEvent raw, String reason, Context ctx) {
         rejected.inc();
-        ctx.output(REJECTED, new Rejected(raw.describe(), reason, raw.seq));
+        Rejected r = new Rejected(raw.decoded != null ? EventJson.encode(raw.decoded) : raw.describe(), reason, raw.seq);
+        r.origin = raw.origin;
+        r.bytes = raw.bytes;
+        ctx.output(REJECTED, r);
     }
 }

@@ -12,13 +12,19 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  *
  * <p>Trade-off: an event arriving after a quiet spell with an event time older than the advanced
  * watermark is late (it goes to the late output). A backlog being caught up is not affected: it
- * arrives without pauses, so the wall-clock advance stays at the length of the pauses. A subtask
- * that has seen no event at all reports {@code now - outOfOrderness}, which never holds back the
- * others (the minimum over inputs is what counts downstream).
+ * arrives without pauses, so the wall-clock advance stays at the length of the pauses. An input
+ * (a Kafka partition) that has seen no event at all says nothing for {@link #STARTUP_GRACE_MS}
+ * (so a backlog being read is never overtaken), then reports {@code now - outOfOrderness}, which
+ * never holds back the others (the minimum over inputs is what counts downstream). Used per Kafka partition by the
+ * source, so a partition read ahead of the others does not make theirs late.
  */
-public final class LiveWatermarks implements WatermarkGenerator<EventEnvelope> {
+public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
+    /** How long an input that has seen no event waits before it follows the wall clock. */
+    public static final long STARTUP_GRACE_MS = 5_000;
+
     private final long boundMs;
     private final WallClock clock;
+    private final long createdAt;
     private long maxEventTime = Long.MIN_VALUE;
     private long lastArrival;
     private long emitted = Long.MIN_VALUE;
@@ -36,10 +42,11 @@ public final class LiveWatermarks implements WatermarkGenerator<EventEnvelope> {
     public LiveWatermarks(long boundMs, WallClock clock) {
         this.boundMs = boundMs;
         this.clock = clock;
+        this.createdAt = clock.now();
     }
 
     @Override
-    public void onEvent(EventEnvelope event, long eventTimestamp, WatermarkOutput output) {
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
         if (eventTimestamp > maxEventTime) {
             maxEventTime = eventTimestamp;
         }
@@ -49,6 +56,9 @@ public final class LiveWatermarks implements WatermarkGenerator<EventEnvelope> {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.now();
+        if (maxEventTime == Long.MIN_VALUE && now - createdAt < STARTUP_GRACE_MS) {
+            return;
+        }
         long w = maxEventTime == Long.MIN_VALUE
                 ? now - boundMs
                 : maxEventTime + (now - lastArrival) - boundMs - 1;

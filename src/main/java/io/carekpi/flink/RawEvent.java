@@ -1,14 +1,31 @@
 package io.carekpi.flink;
 
+import io.carekpi.io.EventAvro;
+import io.carekpi.io.EventJson;
+import io.carekpi.io.InvalidEventException;
+import io.carekpi.schema.InteractionEvent;
+
 /**
- * One input record before decoding: a JSON line ({@link #text}) or Avro bytes ({@link #bytes}),
- * with its position in the input ({@link #seq}: line number of a file, offset of a Kafka
- * partition), which breaks ties between events of one conversation at the same instant.
+ * One input record: a JSON line ({@link #text}) or Avro bytes ({@link #bytes}), with its position
+ * in the input ({@link #seq}: line number of a file, offset of a Kafka partition), which breaks
+ * ties between events of one conversation at the same instant.
+ *
+ * <p>Live sources decode in the source ({@link #predecode}) so that watermarks can be generated
+ * per Kafka partition from {@link #eventTime}; the record then carries the event (or why it could
+ * not be decoded, with the original input kept for the dead-letter output).
  */
 public class RawEvent {
     public String text;
     public byte[] bytes;
     public long seq;
+    /** Where it came from, e.g. {@code care.events-3@1042}; null for files. */
+    public String origin;
+    /** Set by {@link #predecode}: the event, or null. */
+    public InteractionEvent decoded;
+    /** Set by {@link #predecode} when decoding failed. */
+    public String problem;
+    /** The event's occurredAt once decoded, else Long.MIN_VALUE. */
+    public long eventTime = Long.MIN_VALUE;
 
     public RawEvent() {}
 
@@ -24,6 +41,22 @@ public class RawEvent {
         r.bytes = bytes;
         r.seq = seq;
         return r;
+    }
+
+    /**
+     * Decodes the input now. On success the input itself is dropped (the event replaces it); on
+     * failure it is kept with the reason, for the dead-letter output.
+     */
+    public RawEvent predecode() {
+        try {
+            decoded = text != null ? EventJson.decode(text) : EventAvro.decode(bytes);
+            eventTime = decoded.getOccurredAt().toEpochMilli();
+            text = null;
+            bytes = null;
+        } catch (InvalidEventException e) {
+            problem = e.getMessage();
+        }
+        return this;
     }
 
     /** The input as text for a dead-letter record (Avro bytes as hex). */

@@ -9,6 +9,10 @@ public class Rejected {
     public String input;
     public String reason;
     public long seq;
+    /** The original Avro bytes when the input was binary (written as-is to the dead-letter topic). */
+    public byte[] bytes;
+    /** Where the input came from ({@code topic-partition@offset}), or null for files. */
+    public String origin;
     /** Event time of a late event, else Long.MIN_VALUE. */
     public long occurredAt = Long.MIN_VALUE;
 

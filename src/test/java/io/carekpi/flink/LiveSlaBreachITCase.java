@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -47,7 +46,7 @@ class LiveSlaBreachITCase {
             long now = System.currentTimeMillis();
             return RawEvent.ofText("{\"eventId\":\"e" + index + "\",\"occurredAt\":" + now
                     + ",\"conversationId\":\"live-1\",\"customerId\":\"u1\",\"channel\":\"WHATSAPP\","
-                    + "\"type\":\"CONVERSATION_OPENED\",\"queue\":\"support\"}", index);
+                    + "\"type\":\"CONVERSATION_OPENED\",\"queue\":\"support\"}", index).predecode();
         }
     }
 
@@ -80,7 +79,7 @@ class LiveSlaBreachITCase {
         DataStream<RawEvent> raw = env.fromSource(
                         new DataGeneratorSource<>(new OneOpening(), Long.MAX_VALUE, new OneThenSilence(),
                                 TypeInformation.of(RawEvent.class)),
-                        WatermarkStrategy.noWatermarks(), "one opening then silence")
+                        CareKpiTopology.sourceWatermarks(config), "one opening then silence")
                 .setParallelism(1);
         CareKpiTopology.Outputs outputs = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
         CloseableIterator<SlaEvent> sla = outputs.sla().collectAsync();

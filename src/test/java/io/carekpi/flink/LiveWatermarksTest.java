@@ -30,7 +30,7 @@ class LiveWatermarksTest {
 
     @Test
     void watermarkTrailsTheNewestEventByTheBoundWhileEventsFlow() {
-        LiveWatermarks w = new LiveWatermarks(500, () -> now);
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, () -> now);
         w.onEvent(null, 999_000, output);
         w.onPeriodicEmit(output);
         assertThat(last()).isEqualTo(999_000 - 500 - 1);
@@ -38,7 +38,7 @@ class LiveWatermarksTest {
 
     @Test
     void watermarkAdvancesWithTheWallClockWhenTheInputGoesQuiet() {
-        LiveWatermarks w = new LiveWatermarks(500, () -> now);
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, () -> now);
         w.onEvent(null, 999_000, output);
         now += 3_000;
         w.onPeriodicEmit(output);
@@ -46,8 +46,11 @@ class LiveWatermarksTest {
     }
 
     @Test
-    void aSubtaskWithoutEventsFollowsTheWallClockAndNeverGoesBack() {
-        LiveWatermarks w = new LiveWatermarks(500, () -> now);
+    void anInputWithoutEventsWaitsOutTheStartupGraceThenFollowsTheWallClockAndNeverGoesBack() {
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, () -> now);
+        w.onPeriodicEmit(output);
+        assertThat(emitted).as("a backlog may still be on its way").isEmpty();
+        now += LiveWatermarks.STARTUP_GRACE_MS;
         w.onPeriodicEmit(output);
         assertThat(last()).isEqualTo(now - 500);
         w.onEvent(null, 10, output); // an old event does not move the watermark back

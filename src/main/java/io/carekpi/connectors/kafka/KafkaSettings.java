@@ -1,0 +1,52 @@
+package io.carekpi.connectors.kafka;
+
+import java.io.Serializable;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * Where and how the job talks to Kafka. {@code clientProperties} pass through to every consumer,
+ * producer and admin client unchanged, which is how SASL_SSL / SCRAM and TLS are configured
+ * (docs/operations.md); credentials come from the environment or config, never from code.
+ */
+public record KafkaSettings(
+        String bootstrapServers,
+        Properties clientProperties,
+        String eventsTopic,
+        String kpiTopic,
+        String slaTopic,
+        String conversationsTopic,
+        String dlqTopic,
+        String groupId,
+        String transactionalIdPrefix,
+        DeliveryGuarantee deliveryGuarantee) implements Serializable {
+
+    public static final String EVENTS = "care.events";
+    public static final String KPI = "care.kpi";
+    public static final String SLA = "care.sla";
+    public static final String CONVERSATIONS = "care.conversations";
+    public static final String DLQ = "care.dlq";
+
+    /** The default topics, group and transactional id prefix, exactly-once. */
+    public static KafkaSettings defaults(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, new Properties(), EVENTS, KPI, SLA, CONVERSATIONS, DLQ,
+                "carekpi", "carekpi", DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    public KafkaSettings withGuarantee(DeliveryGuarantee g) {
+        return new KafkaSettings(bootstrapServers, clientProperties, eventsTopic, kpiTopic, slaTopic,
+                conversationsTopic, dlqTopic, groupId, transactionalIdPrefix, g);
+    }
+
+    public KafkaSettings withNames(String groupId, String transactionalIdPrefix) {
+        return new KafkaSettings(bootstrapServers, clientProperties, eventsTopic, kpiTopic, slaTopic,
+                conversationsTopic, dlqTopic, groupId, transactionalIdPrefix, deliveryGuarantee);
+    }
+
+    /** A copy of the pass-through client properties. */
+    public Properties client() {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        return p;
+    }
+}

@@ -1,0 +1,60 @@
+package io.carekpi.jobs;
+
+import io.carekpi.config.EngineConfig;
+import io.carekpi.connectors.kafka.AvroRecordSerializer;
+import io.carekpi.connectors.kafka.DeadLetterSerializer;
+import io.carekpi.connectors.kafka.KafkaConnectors;
+import io.carekpi.connectors.kafka.KafkaSettings;
+import io.carekpi.flink.CareKpiTopology;
+import io.carekpi.flink.RawEvent;
+import io.carekpi.schema.ConversationSummary;
+import io.carekpi.schema.KpiSnapshot;
+import io.carekpi.schema.SlaEvent;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The long-running job: {@code care.events} from Kafka through the CareKPI topology to the Kafka
+ * topics {@code care.kpi}, {@code care.sla}, {@code care.conversations} and {@code care.dlq}.
+ * Other sinks (InfluxDB, the demo's wallboard) attach to the returned outputs.
+ */
+public final class LiveJob {
+    private LiveJob() {}
+
+    /**
+     * @param boundedInput stop at the offsets that are latest at start (tests, catch-up runs);
+     *     at the end of the input the watermark jumps to the end of time, so every window, SLA
+     *     deadline and FCR verdict is emitted, as in replay.
+     */
+    public static CareKpiTopology.Outputs build(StreamExecutionEnvironment env, EngineConfig config,
+                                                KafkaSettings kafka, boolean boundedInput) {
+        CareKpiTopology.configureLive(env);
+        DataStream<RawEvent> raw = env.fromSource(KafkaConnectors.eventSource(kafka, boundedInput),
+                        CareKpiTopology.sourceWatermarks(config), "care.events")
+                .uid("source-kafka-events");
+        CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
+
+        out.kpis().sinkTo(KafkaConnectors.sink(kafka,
+                        new AvroRecordSerializer<KpiSnapshot>(kafka.kpiTopic(), LiveJob::kpiKey), "kpi"))
+                .name("care.kpi").uid("sink-kafka-kpi");
+        out.sla().sinkTo(KafkaConnectors.sink(kafka,
+                        new AvroRecordSerializer<SlaEvent>(kafka.slaTopic(), SlaEvent::getConversationId), "sla"))
+                .name("care.sla").uid("sink-kafka-sla");
+        out.conversations().sinkTo(KafkaConnectors.sink(kafka,
+                        new AvroRecordSerializer<ConversationSummary>(kafka.conversationsTopic(),
+                                ConversationSummary::getConversationId), "conversations"))
+                .name("care.conversations").uid("sink-kafka-conversations");
+        out.rejected().sinkTo(KafkaConnectors.sink(kafka, new DeadLetterSerializer(kafka.dlqTopic(), "rejected"),
+                        "dlq"))
+                .name("care.dlq (rejected)").uid("sink-kafka-dlq");
+        out.late().sinkTo(KafkaConnectors.sink(kafka, new DeadLetterSerializer(kafka.dlqTopic(), "late"), "late"))
+                .name("care.dlq (late)").uid("sink-kafka-late");
+        return out;
+    }
+
+    /** The upsert key of a snapshot on {@code care.kpi}: window, start and dimensions. */
+    public static String kpiKey(KpiSnapshot s) {
+        return s.getWindow() + "|" + s.getWindowStart().toEpochMilli() + "|" + s.getChannel() + "|" + s.getAgent()
+                + "|" + s.getQueue();
+    }
+}

@@ -1,0 +1,76 @@
+package io.carekpi.testing;
+
+import io.carekpi.io.EventAvro;
+import io.carekpi.schema.InteractionEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Producing events to and reading whole topics from a real broker, for integration tests. */
+public final class KafkaTopics {
+    private KafkaTopics() {}
+
+    /** Produces events as Avro single-object records keyed by conversation, timestamped at occurredAt. */
+    public static void produce(String bootstrap, String topic, List<InteractionEvent> events) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("acks", "all");
+        p.setProperty("linger.ms", "5");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (InteractionEvent e : events) {
+                producer.send(new ProducerRecord<>(topic, null, e.getOccurredAt().toEpochMilli(),
+                        e.getConversationId().getBytes(StandardCharsets.UTF_8), EventAvro.encode(e)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Produces raw values (e.g. garbage bytes) keyed by {@code key}. */
+    public static void produceRaw(String bootstrap, String topic, String key, List<byte[]> values) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] v : values) {
+                producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), v));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Every committed record of a topic, read to its current end. */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("isolation.level", "read_committed");
+        p.setProperty("enable.auto.commit", "false");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end within 60 s");
+                }
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
