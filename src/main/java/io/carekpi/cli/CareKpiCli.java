@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "carekpi 0.1.0",
         description = "Real-time customer-care KPIs on Apache Flink.",
-        subcommands = {ReplayCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, SimulateCommand.class, ReplayCommand.class})
 public final class CareKpiCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

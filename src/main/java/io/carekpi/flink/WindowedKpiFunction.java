@@ -142,9 +142,20 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, KpiFact, K
             long expiredStart = w.startOf(t - retentionMs);
             if (w.endOf(expiredStart) - 1 + retentionMs == t) {
                 long key = keyOf(expiredStart, i);
+                WindowAccumulator acc = accumulators.get(key);
+                if (acc != null && acc.dirty) {
+                    // A revision still waiting for the early-firing timer (always the case at the
+                    // end of a bounded input, where processing-time timers no longer fire).
+                    emit(key, acc, out);
+                }
                 accumulators.remove(key);
                 dirty.remove(key);
             }
+        }
+        Long early = earlyTimer.value();
+        if (early != null && accumulators.isEmpty()) {
+            ctx.timerService().deleteProcessingTimeTimer(early);
+            earlyTimer.clear();
         }
     }
 

@@ -9,13 +9,15 @@ import io.carekpi.flink.CareKpiTopology;
 import io.carekpi.flink.RawEvent;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.KpiSnapshot;
+import io.carekpi.schema.QueueGauge;
 import io.carekpi.schema.SlaEvent;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The long-running job: {@code care.events} from Kafka through the CareKPI topology to the Kafka
- * topics {@code care.kpi}, {@code care.sla}, {@code care.conversations} and {@code care.dlq}.
+ * topics {@code care.kpi}, {@code care.sla}, {@code care.conversations}, {@code care.dlq} and
+ * {@code care.queue} (live gauges).
  * Other sinks (InfluxDB, the demo's wallboard) attach to the returned outputs.
  */
 public final class LiveJob {
@@ -44,6 +46,10 @@ public final class LiveJob {
                         new AvroRecordSerializer<ConversationSummary>(kafka.conversationsTopic(),
                                 ConversationSummary::getConversationId), "conversations"))
                 .name("care.conversations").uid("sink-kafka-conversations");
+        out.gauges().sinkTo(KafkaConnectors.sink(kafka,
+                        new AvroRecordSerializer<QueueGauge>(kafka.queueTopic(),
+                                g -> g.getChannel() + "|" + g.getQueue()), "queue"))
+                .name("care.queue").uid("sink-kafka-queue");
         out.rejected().sinkTo(KafkaConnectors.sink(kafka, new DeadLetterSerializer(kafka.dlqTopic(), "rejected"),
                         "dlq"))
                 .name("care.dlq (rejected)").uid("sink-kafka-dlq");

@@ -93,6 +93,17 @@ class WindowedKpiFunctionTest {
     }
 
     @Test
+    void shouldEmitAPendingRevisionBeforeDroppingAWindowAtTheEndOfTheInput() throws Exception {
+        fact(T0 + 1000, FactKind.FCR_CANDIDATE, 0);
+        harness.processWatermark(T0 + 30 * MIN);
+        fact(T0 + 1000, FactKind.FCR_CONFIRMED, 0); // no processing time passes before the input ends
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(minuteSnapshots()).extracting(KpiSnapshot::getRevision).containsExactly(1L, 2L);
+        assertThat(minuteSnapshots().get(1).getFcrConfirmed()).isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
     void shouldDropWindowsAfterRetentionAndSendLaterFactsToTheLateOutput() throws Exception {
         fact(T0 + 1000, FactKind.OPENED, 0);
         harness.setProcessingTime(2000);

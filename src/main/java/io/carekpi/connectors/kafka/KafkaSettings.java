@@ -17,6 +17,7 @@ public record KafkaSettings(
         String slaTopic,
         String conversationsTopic,
         String dlqTopic,
+        String queueTopic,
         String groupId,
         String transactionalIdPrefix,
         DeliveryGuarantee deliveryGuarantee) implements Serializable {
@@ -26,21 +27,23 @@ public record KafkaSettings(
     public static final String SLA = "care.sla";
     public static final String CONVERSATIONS = "care.conversations";
     public static final String DLQ = "care.dlq";
+    /** Live gauges (QueueGauge), an addition to SPEC section 5 for wallboards reading Kafka. */
+    public static final String QUEUE = "care.queue";
 
     /** The default topics, group and transactional id prefix, exactly-once. */
     public static KafkaSettings defaults(String bootstrapServers) {
-        return new KafkaSettings(bootstrapServers, new Properties(), EVENTS, KPI, SLA, CONVERSATIONS, DLQ,
+        return new KafkaSettings(bootstrapServers, new Properties(), EVENTS, KPI, SLA, CONVERSATIONS, DLQ, QUEUE,
                 "carekpi", "carekpi", DeliveryGuarantee.EXACTLY_ONCE);
     }
 
     public KafkaSettings withGuarantee(DeliveryGuarantee g) {
         return new KafkaSettings(bootstrapServers, clientProperties, eventsTopic, kpiTopic, slaTopic,
-                conversationsTopic, dlqTopic, groupId, transactionalIdPrefix, g);
+                conversationsTopic, dlqTopic, queueTopic, groupId, transactionalIdPrefix, g);
     }
 
     public KafkaSettings withNames(String groupId, String transactionalIdPrefix) {
         return new KafkaSettings(bootstrapServers, clientProperties, eventsTopic, kpiTopic, slaTopic,
-                conversationsTopic, dlqTopic, groupId, transactionalIdPrefix, deliveryGuarantee);
+                conversationsTopic, dlqTopic, queueTopic, groupId, transactionalIdPrefix, deliveryGuarantee);
     }
 
     /** A copy of the pass-through client properties. */
