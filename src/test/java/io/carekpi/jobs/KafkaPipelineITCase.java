@@ -3,28 +3,22 @@ package io.carekpi.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carekpi.config.EngineConfig;
 import io.carekpi.connectors.kafka.DeadLetterSerializer;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.connectors.kafka.LocalKafkaBroker;
-import io.carekpi.io.AvroJson;
 import io.carekpi.io.EventJson;
 import io.carekpi.kpi.EventValidator;
 import io.carekpi.replay.Replay;
 import io.carekpi.schema.InteractionEvent;
-import io.carekpi.schema.KpiSnapshot;
-import io.carekpi.schema.SlaEvent;
 import io.carekpi.testing.KafkaTopics;
+import io.carekpi.testing.KpiComparison;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,7 +41,6 @@ class KafkaPipelineITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static LocalKafkaBroker broker;
 
     @TempDir static Path dir;
@@ -103,31 +96,15 @@ class KafkaPipelineITCase {
         replayEnv.setParallelism(2);
         Replay.run(replayEnv, jsonl, dir.resolve("replay"), config);
 
-        Map<String, JsonNode> expectedKpis = new TreeMap<>();
-        for (String line : Files.readAllLines(dir.resolve("replay/kpis.jsonl"))) {
-            ObjectNode n = (ObjectNode) JSON.readTree(line);
-            expectedKpis.put(key(n), withoutRevision(n));
-        }
-        Map<String, KpiSnapshot> latest = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.KPI)) {
-            KpiSnapshot s = KpiSnapshot.getDecoder().decode(r.value());
-            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(LiveJob.kpiKey(s));
-            latest.merge(LiveJob.kpiKey(s), s, (a, b) -> a.getRevision() >= b.getRevision() ? a : b);
-        }
-        Map<String, JsonNode> actualKpis = new TreeMap<>();
-        for (KpiSnapshot s : latest.values()) {
-            ObjectNode n = (ObjectNode) JSON.readTree(AvroJson.encode(s)); // same number node types as the file
-            actualKpis.put(key(n), withoutRevision(n));
-        }
-        assertThat(actualKpis.keySet()).isEqualTo(expectedKpis.keySet());
-        assertThat(differences(expectedKpis, actualKpis)).as("fields that differ from the replay").isEmpty();
+        Map<String, JsonNode> expectedKpis = KpiComparison.replayKpis(dir.resolve("replay"));
+        Map<String, JsonNode> actualKpis = KpiComparison.latestKafkaKpis(
+                KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.KPI));
+        assertThat(actualKpis).isNotEmpty();
+        assertThat(KpiComparison.differences(expectedKpis, actualKpis)).as("differences from the replay").isEmpty();
 
         TreeSet<String> expectedSla = new TreeSet<>(Files.readAllLines(dir.resolve("replay/sla.jsonl")));
-        TreeSet<String> actualSla = new TreeSet<>();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.SLA)) {
-            actualSla.add(AvroJson.encode(SlaEvent.getDecoder().decode(r.value())));
-        }
-        assertThat(actualSla).isNotEmpty().isEqualTo(expectedSla);
+        assertThat(KpiComparison.kafkaSla(KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.SLA)))
+                .isNotEmpty().isEqualTo(expectedSla);
 
         List<ConsumerRecord<byte[], byte[]>> dlq = KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.DLQ);
         assertThat(dlq).hasSize(2).allSatisfy(r -> {
@@ -138,29 +115,5 @@ class KafkaPipelineITCase {
         });
         assertThat(KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.CONVERSATIONS))
                 .hasSize(Files.readAllLines(dir.resolve("replay/conversations.jsonl")).size());
-    }
-
-    /** "key field: expected != actual" for every field that differs (compared as JSON text). */
-    private static List<String> differences(Map<String, JsonNode> expected, Map<String, JsonNode> actual) {
-        List<String> out = new ArrayList<>();
-        expected.forEach((k, e) -> e.fieldNames().forEachRemaining(f -> {
-            String ev = String.valueOf(e.get(f));
-            String av = String.valueOf(actual.get(k).get(f));
-            if (!ev.equals(av)) {
-                out.add(k + " " + f + ": " + ev + " != " + av);
-            }
-        }));
-        return out;
-    }
-
-    private static String key(JsonNode n) {
-        return n.get("window").asText() + "|" + n.get("windowStart").asText() + "|" + n.get("channel").asText() + "|"
-                + n.get("agent").asText() + "|" + n.get("queue").asText();
-    }
-
-    private static JsonNode withoutRevision(ObjectNode n) {
-        ObjectNode c = n.deepCopy();
-        c.remove("revision");
-        return c;
     }
 }

@@ -1,0 +1,152 @@
+package io.carekpi.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carekpi.config.EngineConfig;
+import io.carekpi.connectors.influx.InfluxConnection;
+import io.carekpi.connectors.influx.InfluxQuery;
+import io.carekpi.connectors.kafka.KafkaSettings;
+import io.carekpi.connectors.kafka.LocalKafkaBroker;
+import io.carekpi.io.EventJson;
+import io.carekpi.kpi.Counter;
+import io.carekpi.replay.Replay;
+import io.carekpi.schema.InteractionEvent;
+import io.carekpi.sim.DeliveryOptions;
+import io.carekpi.sim.SimulationConfig;
+import io.carekpi.sim.TrafficSimulator;
+import io.carekpi.testing.KafkaTopics;
+import io.carekpi.testing.KpiComparison;
+import io.carekpi.testing.LocalInflux;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SPEC section 5 end to end on real services: a generated multi-channel day is produced to a real
+ * Kafka broker, the live job runs in a MiniCluster with checkpoints and writes to Kafka and to a
+ * real InfluxDB, and every output equals the replay of the same events: the latest revisions on
+ * {@code care.kpi}, the SLA events on {@code care.sla}, and the {@code care_kpi} totals queried
+ * with InfluxQL.
+ */
+class EndToEndITCase {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final LocalDate DAY = LocalDate.of(2026, 3, 2);
+
+    @TempDir Path dir;
+
+    @Test
+    void kafkaAndInfluxOutputsOfALiveRunEqualTheReplayOfTheSameDay() throws Exception {
+        EngineConfig.Builder b = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).toBuilder();
+        b.outOfOrderness = Duration.ofSeconds(30); // the generated arrival disorder stays below this
+        EngineConfig config = b.build();
+        List<InteractionEvent> arrivals = TrafficSimulator.simulate(SimulationConfig.builder().seed(42).firstDay(DAY)
+                        .conversationsPerDay(1500).build())
+                .deliver(new DeliveryOptions(42, Duration.ofSeconds(5), 0.01, 0)).arrivals();
+
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"));
+             LocalInflux influx = LocalInflux.started()) {
+            influx.createDatabase("carekpi");
+            broker.createTopics(Map.of(KafkaSettings.EVENTS, 4, KafkaSettings.KPI, 2, KafkaSettings.SLA, 2,
+                    KafkaSettings.CONVERSATIONS, 2, KafkaSettings.DLQ, 1, KafkaSettings.QUEUE, 1));
+            KafkaTopics.produce(broker.bootstrapServers(), KafkaSettings.EVENTS, arrivals);
+
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            env.enableCheckpointing(1000);
+            InfluxConnection connection = InfluxConnection.of(influx.url(), "carekpi");
+            var outputs = LiveJob.build(env, config, KafkaSettings.defaults(broker.bootstrapServers()), true);
+            InfluxOutputs.attach(outputs, new InfluxOutputs.Settings(connection));
+            env.execute("end to end");
+
+            Path replayDir = replay(arrivals, config);
+            Map<String, JsonNode> expected = KpiComparison.replayKpis(replayDir);
+
+            Map<String, JsonNode> kafka = KpiComparison.latestKafkaKpis(
+                    KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.KPI));
+            assertThat(KpiComparison.differences(expected, kafka)).as("care.kpi against the replay").isEmpty();
+
+            TreeSet<String> sla = KpiComparison.kafkaSla(KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.SLA));
+            assertThat(sla).isNotEmpty().isEqualTo(new TreeSet<>(Files.readAllLines(replayDir.resolve("sla.jsonl"))));
+
+            try (InfluxQuery q = InfluxQuery.connect(connection)) {
+                assertInfluxDayRowsEqualReplay(q, expected);
+                assertInfluxMinuteSumsEqualReplayDay(q, expected);
+                assertThat(q.rows("SELECT count(threshold_ms) FROM care_sla WHERE status = 'BREACHED'").get(0)
+                        .getLong("count")).isEqualTo(sla.stream().filter(l -> l.contains("\"BREACHED\"")).count());
+            }
+        }
+    }
+
+    /** Every 1d row in InfluxDB (one point per window and grouping) has the replay's counts and sums. */
+    private static void assertInfluxDayRowsEqualReplay(InfluxQuery q, Map<String, JsonNode> expected) {
+        List<String> diffs = new ArrayList<>();
+        int rows = 0;
+        for (InfluxQuery.Row row : q.rows("SELECT * FROM care_kpi WHERE \"window\" = '1d' GROUP BY *")) {
+            rows++;
+            String key = "1d|" + row.time() + "|" + row.tags().get("channel") + "|" + row.tags().get("agent") + "|"
+                    + row.tags().get("queue");
+            JsonNode e = expected.get(key);
+            if (e == null) {
+                diffs.add(key + " not in the replay");
+                continue;
+            }
+            for (Counter c : Counter.all()) {
+                long actual = row.getLong(c.field());
+                if (actual != e.get(c.field()).asLong()) {
+                    diffs.add(key + " " + c.field() + ": " + e.get(c.field()) + " != " + actual);
+                }
+            }
+        }
+        assertThat(diffs).as("InfluxDB 1d rows against the replay").isEmpty();
+        assertThat(rows).isEqualTo(expected.keySet().stream().filter(k -> k.startsWith("1d|")).count());
+    }
+
+    /** Dashboards sum the 1m points of a range: over the day that must give the replay's 1d totals. */
+    private static void assertInfluxMinuteSumsEqualReplayDay(InfluxQuery q, Map<String, JsonNode> expected) {
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (Counter c : Counter.all()) {
+            if (c != Counter.FRT_MAX_MS) {
+                select.append("sum(\"").append(c.field()).append("\") AS \"").append(c.field()).append("\", ");
+            }
+        }
+        select.setLength(select.length() - 2);
+        select.append(" FROM care_kpi WHERE \"window\" = '1m' AND channel = 'all' AND agent = 'all' AND queue = 'all'")
+                .append(" AND time >= '").append(DAY).append("T00:00:00Z' AND time < '").append(DAY.plusDays(1))
+                .append("T00:00:00Z'");
+        InfluxQuery.Row sums = q.rows(select.toString()).get(0);
+        JsonNode day = expected.get("1d|" + DAY + "T00:00:00Z|all|all|all");
+        for (Counter c : Counter.all()) {
+            if (c != Counter.FRT_MAX_MS) {
+                assertThat(sums.getLong(c.field())).as(c.field()).isEqualTo(day.get(c.field()).asLong());
+            }
+        }
+        assertThat(day.get("opened").asLong()).isPositive();
+    }
+
+    private Path replay(List<InteractionEvent> arrivals, EngineConfig config) throws Exception {
+        Path jsonl = dir.resolve("arrivals.jsonl");
+        StringBuilder sb = new StringBuilder();
+        arrivals.forEach(e -> sb.append(EventJson.encode(e)).append('\n'));
+        Files.writeString(jsonl, sb);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        Replay.run(env, jsonl, dir.resolve("replay"), config);
+        return dir.resolve("replay");
+    }
+}
