@@ -3,6 +3,7 @@ package io.carekpi.flink;
 import io.carekpi.io.EventAvro;
 import io.carekpi.io.EventJson;
 import io.carekpi.io.InvalidEventException;
+import io.carekpi.kpi.EventValidator;
 import io.carekpi.schema.InteractionEvent;
 
 /**
@@ -44,17 +45,22 @@ public class RawEvent {
     }
 
     /**
-     * Decodes the input now. On success the input itself is dropped (the event replaces it); on
-     * failure it is kept with the reason, for the dead-letter output.
+     * Decodes the input now and checks its time is plausible ({@link EventValidator#timeProblem}).
+     * On success the input itself is dropped (the event replaces it); on failure it is kept with
+     * the reason, for the dead-letter output. Never throws.
      */
     public RawEvent predecode() {
         try {
-            decoded = text != null ? EventJson.decode(text) : EventAvro.decode(bytes);
-            eventTime = decoded.getOccurredAt().toEpochMilli();
-            text = null;
-            bytes = null;
-        } catch (InvalidEventException e) {
-            problem = e.getMessage();
+            InteractionEvent e = text != null ? EventJson.decode(text) : EventAvro.decode(bytes);
+            problem = EventValidator.timeProblem(e, System.currentTimeMillis());
+            if (problem == null) {
+                decoded = e;
+                eventTime = e.getOccurredAt().toEpochMilli();
+                text = null;
+                bytes = null;
+            }
+        } catch (InvalidEventException | RuntimeException e) {
+            problem = e.getMessage() != null ? e.getMessage() : e.toString();
         }
         return this;
     }

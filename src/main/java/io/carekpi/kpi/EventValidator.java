@@ -11,12 +11,44 @@ import io.carekpi.schema.SurveyKind;
  * with the reason (dead-letter output), never silently dropped.
  */
 public final class EventValidator {
+    /** Identifiers longer than this are rejected: they become tags and keys downstream. */
+    public static final int MAX_ID_LENGTH = 256;
+    /** Events stamped further ahead of the wall clock than this are rejected (a clock or unit error). */
+    public static final long MAX_FUTURE_SKEW_MS = 3_600_000L;
+    /** Events stamped before this (2000-01-01) are rejected as implausible (seconds sent as millis?). */
+    public static final long EARLIEST_PLAUSIBLE_MS = 946_684_800_000L;
+
     private EventValidator() {}
+
+    /**
+     * Why the event's time cannot be used, or null. A timestamp far in the future would drag the
+     * live watermark ahead and make every later event late, so it is rejected before it reaches
+     * the watermark generator; this is the one rule that depends on the wall clock.
+     */
+    public static String timeProblem(InteractionEvent e, long nowMillis) {
+        long t = e.getOccurredAt().toEpochMilli();
+        if (t > nowMillis + MAX_FUTURE_SKEW_MS) {
+            return "occurredAt " + e.getOccurredAt() + " is more than 1h ahead of the clock";
+        }
+        if (t < EARLIEST_PLAUSIBLE_MS) {
+            return "occurredAt " + e.getOccurredAt() + " is before 2000-01-01 (implausible)";
+        }
+        return null;
+    }
 
     /** Returns why the event is invalid, or null when it is valid. */
     public static String problem(InteractionEvent e) {
         if (isBlank(e.getEventId())) {
             return "eventId is missing";
+        }
+        String tooLong = tooLong("eventId", e.getEventId());
+        if (tooLong == null) tooLong = tooLong("conversationId", e.getConversationId());
+        if (tooLong == null) tooLong = tooLong("customerId", e.getCustomerId());
+        if (tooLong == null) tooLong = tooLong("agentId", e.getAgentId());
+        if (tooLong == null) tooLong = tooLong("queue", e.getQueue());
+        if (tooLong == null && e.getArticle() != null) tooLong = tooLong("article.articleId", e.getArticle().getArticleId());
+        if (tooLong != null) {
+            return tooLong;
         }
         if (e.getOccurredAt() == null) {
             return "occurredAt is missing";
@@ -87,6 +119,12 @@ public final class EventValidator {
             return "article.dwellMs " + a.getDwellMs() + " is negative";
         }
         return null;
+    }
+
+    private static String tooLong(String field, String value) {
+        return value != null && value.length() > MAX_ID_LENGTH
+                ? field + " is " + value.length() + " characters long (at most " + MAX_ID_LENGTH + ")"
+                : null;
     }
 
     private static boolean isBlank(String s) {

@@ -172,6 +172,7 @@ public final class Replay {
     private static DataStream<RawEvent> source(StreamExecutionEnvironment env, Path input) throws IOException {
         if (input.getFileName().toString().endsWith(".avro")) {
             List<RawEvent> records = new ArrayList<>();
+            EventAvro.limitAvroAllocations();
             try (DataFileReader<InteractionEvent> reader = new DataFileReader<>(input.toFile(),
                     new SpecificDatumReader<>(InteractionEvent.class))) {
                 long n = 0;

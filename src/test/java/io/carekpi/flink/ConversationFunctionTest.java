@@ -120,6 +120,21 @@ class ConversationFunctionTest {
     }
 
     @Test
+    void shouldKeepBoundedStateForAConversationWithThousandsOfMessages() throws Exception {
+        ConversationScript c = conversation("chatty", WEB_CHAT).customer("u1").at(0).opened().at(1).agentMessage("alice");
+        for (int i = 0; i < 2_500; i++) {
+            c.at(2 + i * 2).customerMessage().at(3 + i * 2).agentMessage("alice");
+        }
+        for (InteractionEvent e : c.events()) {
+            send(e);
+        }
+        harness.processWatermark(at(6_000));
+        assertThat(facts(FactKind.NEXT_RESPONSE)).hasSize(2_500).allMatch(f -> f.a == 1_000);
+        // the conversation's state, its deadline and the seen-id buffer: no per-message state is left
+        assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
     void shouldKeepNoStateForArticleViews() throws Exception {
         send(conversation("s1", WEB_CHAT).at(5).articleViewed("kb-7", 3000).last());
         assertThat(facts(FactKind.ARTICLE_VIEWED)).hasSize(1);
