@@ -13,9 +13,10 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * <p>Trade-off: an event arriving after a quiet spell with an event time older than the advanced
  * watermark is late (it goes to the late output). A backlog being caught up is not affected: it
  * arrives without pauses, so the wall-clock advance stays at the length of the pauses. An input
- * (a Kafka partition) that has seen no event at all says nothing for {@link #STARTUP_GRACE_MS}
- * (so a backlog being read is never overtaken), then reports {@code now - outOfOrderness}, which
- * never holds back the others (the minimum over inputs is what counts downstream). Used per Kafka partition by the
+ * (a Kafka partition) that has seen no event since the job (re)started says nothing for
+ * {@link #STARTUP_GRACE_MS}, then marks itself idle so it does not hold back the others; it never
+ * jumps to the wall clock, which after a restart would make a backlog still to be read late. If
+ * every input is idle the watermark simply waits. Used per Kafka partition by the
  * source, so a partition read ahead of the others does not make theirs late.
  */
 public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
@@ -56,12 +57,13 @@ public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.now();
-        if (maxEventTime == Long.MIN_VALUE && now - createdAt < STARTUP_GRACE_MS) {
+        if (maxEventTime == Long.MIN_VALUE) {
+            if (now - createdAt >= STARTUP_GRACE_MS) {
+                output.markIdle();
+            }
             return;
         }
-        long w = maxEventTime == Long.MIN_VALUE
-                ? now - boundMs
-                : maxEventTime + (now - lastArrival) - boundMs - 1;
+        long w = maxEventTime + (now - lastArrival) - boundMs - 1;
         if (w > emitted) {
             emitted = w;
             output.emitWatermark(new Watermark(w));

@@ -11,6 +11,7 @@ import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.KpiSnapshot;
 import io.carekpi.schema.QueueGauge;
 import io.carekpi.schema.SlaEvent;
+import java.util.function.UnaryOperator;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -30,11 +31,22 @@ public final class LiveJob {
      */
     public static CareKpiTopology.Outputs build(StreamExecutionEnvironment env, EngineConfig config,
                                                 KafkaSettings kafka, boolean boundedInput) {
+        return build(env, config, kafka, boundedInput, UnaryOperator.identity());
+    }
+
+    /**
+     * @param beforeTopology applied to the source's stream before the topology: the fault tests
+     *     inject failures and slow the input down here.
+     */
+    public static CareKpiTopology.Outputs build(StreamExecutionEnvironment env, EngineConfig config,
+                                                KafkaSettings kafka, boolean boundedInput,
+                                                UnaryOperator<DataStream<RawEvent>> beforeTopology) {
         CareKpiTopology.configureLive(env);
         DataStream<RawEvent> raw = env.fromSource(KafkaConnectors.eventSource(kafka, boundedInput),
                         CareKpiTopology.sourceWatermarks(config), "care.events")
                 .uid("source-kafka-events");
-        CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
+        CareKpiTopology.Outputs out = CareKpiTopology.build(beforeTopology.apply(raw), config,
+                CareKpiTopology.Mode.LIVE);
 
         out.kpis().sinkTo(KafkaConnectors.sink(kafka,
                         new AvroRecordSerializer<KpiSnapshot>(kafka.kpiTopic(), LiveJob::kpiKey), "kpi"))

@@ -37,8 +37,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts a broker with its data in {@code dir} and waits until it answers (up to 90 s). */
+    /**
+     * Starts a broker with its data in {@code dir} and waits until it answers (up to 90 s). A
+     * directory that held a broker before is started again with its data and ports (a restart).
+     */
     public static LocalKafkaBroker start(Path dir) throws IOException, InterruptedException {
+        Path props = dir.resolve("server.properties");
+        if (Files.exists(props)) {
+            Properties p = new Properties();
+            try (var in = Files.newInputStream(props)) {
+                p.load(in);
+            }
+            String advertised = p.getProperty("advertised.listeners");
+            int port = Integer.parseInt(advertised.substring(advertised.lastIndexOf(':') + 1));
+            return launch(dir, port);
+        }
         return start(dir, freePort());
     }
 
@@ -68,6 +81,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "auto.create.topics.enable=true",
                 "log.flush.interval.messages=9223372036854775807",
                 "") , StandardCharsets.UTF_8);
+        return launch(dir, port);
+    }
+
+    private static LocalKafkaBroker launch(Path dir, int port) throws IOException, InterruptedException {
+        Path props = dir.resolve("server.properties");
         Path log4j = dir.resolve("log4j2.properties");
         Files.writeString(log4j, String.join("\n",
                 "rootLogger.level = WARN",

@@ -1,0 +1,53 @@
+package io.carekpi.reliability;
+
+import io.carekpi.flink.RawEvent;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.MapFunction;
+
+/** Operators the fault tests put between the source and the topology (one JVM: static state). */
+final class FaultInjection {
+    private FaultInjection() {}
+
+    /** Fails its task once, when the whole job has seen {@code after} records. */
+    static final class FailOnce implements MapFunction<RawEvent, RawEvent> {
+        static final AtomicLong SEEN = new AtomicLong();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        private final long after;
+
+        FailOnce(long after) {
+            this.after = after;
+        }
+
+        static void reset() {
+            SEEN.set(0);
+            FAILED.set(false);
+        }
+
+        @Override
+        public RawEvent map(RawEvent r) {
+            if (SEEN.incrementAndGet() >= after && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected task failure after " + after + " records");
+            }
+            return r;
+        }
+    }
+
+    /** Slows the input down to about {@code perSecond} records per second per subtask. */
+    static final class Throttle implements MapFunction<RawEvent, RawEvent> {
+        private final int perSecond;
+        private long count;
+
+        Throttle(int perSecond) {
+            this.perSecond = perSecond;
+        }
+
+        @Override
+        public RawEvent map(RawEvent r) throws InterruptedException {
+            if (++count % Math.max(1, perSecond / 100) == 0) {
+                Thread.sleep(10);
+            }
+            return r;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.carekpi.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carekpi.config.EngineConfig;
+import io.carekpi.connectors.kafka.KafkaSettings;
+import io.carekpi.connectors.kafka.LocalKafkaBroker;
+import io.carekpi.io.AvroJson;
+import io.carekpi.io.EventJson;
+import io.carekpi.replay.Replay;
+import io.carekpi.schema.InteractionEvent;
+import io.carekpi.schema.SlaEvent;
+import io.carekpi.sim.DeliveryOptions;
+import io.carekpi.sim.SimulationConfig;
+import io.carekpi.sim.TrafficSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * A generated day produced to a real Kafka broker, and its replay: what every live run over it
+ * must write. Each run gets its own topics, consumer group and transactional ids.
+ */
+public final class PipelineFixture implements AutoCloseable {
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    public final Path dir;
+    public final EngineConfig config;
+    public LocalKafkaBroker broker;
+    public final List<InteractionEvent> arrivals;
+    public final Map<String, JsonNode> expectedKpis;
+    public final List<String> expectedSla;
+
+    private PipelineFixture(Path dir, EngineConfig config, LocalKafkaBroker broker, List<InteractionEvent> arrivals,
+                            Map<String, JsonNode> expectedKpis, List<String> expectedSla) {
+        this.dir = dir;
+        this.config = config;
+        this.broker = broker;
+        this.arrivals = arrivals;
+        this.expectedKpis = expectedKpis;
+        this.expectedSla = expectedSla;
+    }
+
+    public static PipelineFixture start(Path dir, int conversations, long seed) throws Exception {
+        EngineConfig.Builder b = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).toBuilder();
+        // Above the generated arrival disorder and the stalls the fault tests cause (while an input
+        // stalls, its watermark advances with the wall clock).
+        b.outOfOrderness = Duration.ofMinutes(2);
+        EngineConfig config = b.build();
+        List<InteractionEvent> arrivals = TrafficSimulator.simulate(SimulationConfig.builder().seed(seed)
+                        .firstDay(LocalDate.of(2026, 3, 2)).conversationsPerDay(conversations).build())
+                .deliver(new DeliveryOptions(seed, Duration.ofSeconds(5), 0.01, 0)).arrivals();
+        Path jsonl = dir.resolve("arrivals.jsonl");
+        StringBuilder sb = new StringBuilder();
+        arrivals.forEach(e -> sb.append(EventJson.encode(e)).append('\n'));
+        Files.writeString(jsonl, sb);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        Replay.run(env, jsonl, dir.resolve("replay"), config);
+        List<String> sla = new ArrayList<>(Files.readAllLines(dir.resolve("replay/sla.jsonl")));
+        sla.sort(null);
+        LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"));
+        return new PipelineFixture(dir, config, broker, arrivals, KpiComparison.replayKpis(dir.resolve("replay")), sla);
+    }
+
+    /** Fresh topics for one run, with the generated day already produced to its events topic. */
+    public KafkaSettings newRun() throws Exception {
+        int n = RUNS.incrementAndGet();
+        KafkaSettings d = KafkaSettings.defaults(broker.bootstrapServers());
+        KafkaSettings s = new KafkaSettings(d.bootstrapServers(), d.clientProperties(), "run" + n + ".events",
+                "run" + n + ".kpi", "run" + n + ".sla", "run" + n + ".conversations", "run" + n + ".dlq",
+                "run" + n + ".queue", "carekpi-run" + n, "carekpi-run" + n, d.deliveryGuarantee());
+        broker.createTopics(Map.of(s.eventsTopic(), 4, s.kpiTopic(), 2, s.slaTopic(), 2, s.conversationsTopic(), 2,
+                s.dlqTopic(), 1, s.queueTopic(), 1));
+        KafkaTopics.produce(broker.bootstrapServers(), s.eventsTopic(), arrivals);
+        return s;
+    }
+
+    /** The run's latest KPI revisions equal the replay, and each SLA event is there exactly once. */
+    public void assertOutputsEqualReplay(KafkaSettings run) throws Exception {
+        Map<String, JsonNode> kpis = KpiComparison.latestKafkaKpis(KafkaTopics.readAll(broker.bootstrapServers(),
+                run.kpiTopic()));
+        Map<String, Integer> deadLetters = new java.util.TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(broker.bootstrapServers(), run.dlqTopic())) {
+            var kind = r.headers().lastHeader(io.carekpi.connectors.kafka.DeadLetterSerializer.KIND);
+            deadLetters.merge(kind == null ? "?" : new String(kind.value(), java.nio.charset.StandardCharsets.UTF_8),
+                    1, Integer::sum);
+        }
+        List<String> diffs = KpiComparison.differences(expectedKpis, kpis);
+        assertThat(diffs).as("care.kpi against the replay (%d differences; dead letters %s; %d snapshots)",
+                diffs.size(), deadLetters, kpis.size()).isEmpty();
+        List<String> sla = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(broker.bootstrapServers(), run.slaTopic())) {
+            sla.add(AvroJson.encode(SlaEvent.getDecoder().decode(r.value())));
+        }
+        sla.sort(null);
+        assertThat(sla).as("care.sla: every SLA event of the replay, none twice").isNotEmpty().isEqualTo(expectedSla);
+    }
+
+    /** Starts the broker again on its data directory and port (after {@code broker.close()}). */
+    public static void restartBroker(PipelineFixture f) throws Exception {
+        f.broker = LocalKafkaBroker.start(f.dir.resolve("kafka"));
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+}
