@@ -21,7 +21,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  */
 public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
     /** How long an input that has seen no event waits before it follows the wall clock. */
-    public static final long STARTUP_GRACE_MS = 5_000;
+    public static final long STARTUP_GRACE_MS = 30_000;
 
     private final long boundMs;
     private final WallClock clock;

@@ -16,6 +16,7 @@ import io.carekpi.sim.DeliveryOptions;
 import io.carekpi.sim.SimulationConfig;
 import io.carekpi.sim.TrafficSimulator;
 import io.carekpi.testing.KafkaTopics;
+import io.carekpi.testing.InfluxChecks;
 import io.carekpi.testing.KpiComparison;
 import io.carekpi.testing.LocalInflux;
 import java.nio.file.Files;
@@ -88,36 +89,12 @@ class EndToEndITCase {
             assertThat(sla).isNotEmpty().isEqualTo(new TreeSet<>(Files.readAllLines(replayDir.resolve("sla.jsonl"))));
 
             try (InfluxQuery q = InfluxQuery.connect(connection)) {
-                assertInfluxDayRowsEqualReplay(q, expected);
+                InfluxChecks.assertDayRowsEqualReplay(q, expected);
                 assertInfluxMinuteSumsEqualReplayDay(q, expected);
                 assertThat(q.rows("SELECT count(threshold_ms) FROM care_sla WHERE status = 'BREACHED'").get(0)
                         .getLong("count")).isEqualTo(sla.stream().filter(l -> l.contains("\"BREACHED\"")).count());
             }
         }
-    }
-
-    /** Every 1d row in InfluxDB (one point per window and grouping) has the replay's counts and sums. */
-    private static void assertInfluxDayRowsEqualReplay(InfluxQuery q, Map<String, JsonNode> expected) {
-        List<String> diffs = new ArrayList<>();
-        int rows = 0;
-        for (InfluxQuery.Row row : q.rows("SELECT * FROM care_kpi WHERE \"window\" = '1d' GROUP BY *")) {
-            rows++;
-            String key = "1d|" + row.time() + "|" + row.tags().get("channel") + "|" + row.tags().get("agent") + "|"
-                    + row.tags().get("queue");
-            JsonNode e = expected.get(key);
-            if (e == null) {
-                diffs.add(key + " not in the replay");
-                continue;
-            }
-            for (Counter c : Counter.all()) {
-                long actual = row.getLong(c.field());
-                if (actual != e.get(c.field()).asLong()) {
-                    diffs.add(key + " " + c.field() + ": " + e.get(c.field()) + " != " + actual);
-                }
-            }
-        }
-        assertThat(diffs).as("InfluxDB 1d rows against the replay").isEmpty();
-        assertThat(rows).isEqualTo(expected.keySet().stream().filter(k -> k.startsWith("1d|")).count());
     }
 
     /** Dashboards sum the 1m points of a range: over the day that must give the replay's 1d totals. */

@@ -102,7 +102,16 @@ public final class PipelineFixture implements AutoCloseable {
             sla.add(AvroJson.encode(SlaEvent.getDecoder().decode(r.value())));
         }
         sla.sort(null);
-        assertThat(sla).as("care.sla: every SLA event of the replay, none twice").isNotEmpty().isEqualTo(expectedSla);
+        List<String> missing = new ArrayList<>(expectedSla);
+        missing.removeAll(new java.util.HashSet<>(sla));
+        List<String> unexpected = new ArrayList<>(sla);
+        unexpected.removeAll(new java.util.HashSet<>(expectedSla));
+        long duplicates = sla.size() - sla.stream().distinct().count();
+        assertThat(sla).as("care.sla: %d events, %d expected; %d missing (first %s), %d unexpected (first %s), "
+                        + "%d duplicates", sla.size(), expectedSla.size(), missing.size(),
+                        missing.stream().limit(2).toList(), unexpected.size(), unexpected.stream().limit(2).toList(),
+                        duplicates)
+                .isNotEmpty().isEqualTo(expectedSla);
     }
 
     /** Starts the broker again on its data directory and port (after {@code broker.close()}). */
