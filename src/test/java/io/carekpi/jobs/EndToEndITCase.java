@@ -8,9 +8,7 @@ import io.carekpi.connectors.influx.InfluxConnection;
 import io.carekpi.connectors.influx.InfluxQuery;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.connectors.kafka.LocalKafkaBroker;
-import io.carekpi.io.EventJson;
 import io.carekpi.kpi.Counter;
-import io.carekpi.replay.Replay;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.sim.DeliveryOptions;
 import io.carekpi.sim.SimulationConfig;
@@ -19,6 +17,7 @@ import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.InfluxChecks;
 import io.carekpi.testing.KpiComparison;
 import io.carekpi.testing.LocalInflux;
+import io.carekpi.testing.PipelineFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +77,7 @@ class EndToEndITCase {
             InfluxOutputs.attach(outputs, new InfluxOutputs.Settings(connection));
             env.execute("end to end");
 
-            Path replayDir = replay(arrivals, config);
+            Path replayDir = PipelineFixture.replay(arrivals, config, dir);
             Map<String, JsonNode> expected = KpiComparison.replayKpis(replayDir);
 
             Map<String, JsonNode> kafka = KpiComparison.latestKafkaKpis(
@@ -117,16 +116,5 @@ class EndToEndITCase {
             }
         }
         assertThat(day.get("opened").asLong()).isPositive();
-    }
-
-    private Path replay(List<InteractionEvent> arrivals, EngineConfig config) throws Exception {
-        Path jsonl = dir.resolve("arrivals.jsonl");
-        StringBuilder sb = new StringBuilder();
-        arrivals.forEach(e -> sb.append(EventJson.encode(e)).append('\n'));
-        Files.writeString(jsonl, sb);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        Replay.run(env, jsonl, dir.resolve("replay"), config);
-        return dir.resolve("replay");
     }
 }

@@ -9,10 +9,10 @@ import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.connectors.kafka.LocalKafkaBroker;
 import io.carekpi.io.EventJson;
 import io.carekpi.kpi.EventValidator;
-import io.carekpi.replay.Replay;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.KpiComparison;
+import io.carekpi.testing.PipelineFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,13 +91,7 @@ class KafkaPipelineITCase {
         LiveJob.build(env, config, KafkaSettings.defaults(broker.bootstrapServers()), true);
         env.execute("kafka pipeline");
 
-        Path jsonl = dir.resolve("events.jsonl");
-        StringBuilder sb = new StringBuilder();
-        events.forEach(e -> sb.append(EventJson.encode(e)).append('\n'));
-        Files.writeString(jsonl, sb);
-        StreamExecutionEnvironment replayEnv = StreamExecutionEnvironment.getExecutionEnvironment();
-        replayEnv.setParallelism(2);
-        Replay.run(replayEnv, jsonl, dir.resolve("replay"), config);
+        PipelineFixture.replay(events, config, dir);
 
         Map<String, JsonNode> expectedKpis = KpiComparison.replayKpis(dir.resolve("replay"));
         Map<String, JsonNode> actualKpis = KpiComparison.latestKafkaKpis(

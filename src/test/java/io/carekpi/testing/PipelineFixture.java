@@ -58,17 +58,23 @@ public final class PipelineFixture implements AutoCloseable {
         List<InteractionEvent> arrivals = TrafficSimulator.simulate(SimulationConfig.builder().seed(seed)
                         .firstDay(LocalDate.of(2026, 3, 2)).conversationsPerDay(conversations).build())
                 .deliver(new DeliveryOptions(seed, Duration.ofSeconds(5), 0.01, 0)).arrivals();
-        Path jsonl = dir.resolve("arrivals.jsonl");
-        StringBuilder sb = new StringBuilder();
-        arrivals.forEach(e -> sb.append(EventJson.encode(e)).append('\n'));
-        Files.writeString(jsonl, sb);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        Replay.run(env, jsonl, dir.resolve("replay"), config);
+        replay(arrivals, config, dir);
         List<String> sla = new ArrayList<>(Files.readAllLines(dir.resolve("replay/sla.jsonl")));
         sla.sort(null);
         LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"));
         return new PipelineFixture(dir, config, broker, arrivals, KpiComparison.replayKpis(dir.resolve("replay")), sla);
+    }
+
+    /** Replays events (as a JSON Lines file in {@code dir}) into {@code dir/replay}, which it returns. */
+    public static Path replay(List<InteractionEvent> events, EngineConfig config, Path dir) throws Exception {
+        Path jsonl = dir.resolve("arrivals.jsonl");
+        StringBuilder sb = new StringBuilder();
+        events.forEach(e -> sb.append(EventJson.encode(e)).append('\n'));
+        Files.writeString(jsonl, sb);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        Replay.run(env, jsonl, dir.resolve("replay"), config);
+        return dir.resolve("replay");
     }
 
     /** Fresh topics for one run, with the generated day already produced to its events topic. */
