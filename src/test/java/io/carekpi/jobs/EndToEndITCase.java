@@ -56,7 +56,9 @@ class EndToEndITCase {
     @Test
     void kafkaAndInfluxOutputsOfALiveRunEqualTheReplayOfTheSameDay() throws Exception {
         EngineConfig.Builder b = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).toBuilder();
-        b.outOfOrderness = Duration.ofSeconds(30); // the generated arrival disorder stays below this
+        // Above the generated disorder and any stall of a loaded machine; final values of a
+        // bounded run do not depend on it.
+        b.outOfOrderness = Duration.ofMinutes(10);
         EngineConfig config = b.build();
         List<InteractionEvent> arrivals = TrafficSimulator.simulate(SimulationConfig.builder().seed(42).firstDay(DAY)
                         .conversationsPerDay(1500).build())

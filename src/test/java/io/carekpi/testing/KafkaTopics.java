@@ -27,13 +27,19 @@ public final class KafkaTopics {
         p.setProperty("bootstrap.servers", bootstrap);
         p.setProperty("acks", "all");
         p.setProperty("linger.ms", "5");
+        p.setProperty("retries", "20");
+        p.setProperty("retry.backoff.ms", "250");
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>(events.size());
             for (InteractionEvent e : events) {
-                producer.send(new ProducerRecord<>(topic, null, e.getOccurredAt().toEpochMilli(),
-                        e.getConversationId().getBytes(StandardCharsets.UTF_8), EventAvro.encode(e)));
+                sent.add(producer.send(new ProducerRecord<>(topic, null, e.getOccurredAt().toEpochMilli(),
+                        e.getConversationId().getBytes(StandardCharsets.UTF_8), EventAvro.encode(e))));
             }
             producer.flush();
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(); // a send that failed fails the test here, not as missing events later
+            }
         }
     }
 
@@ -43,10 +49,14 @@ public final class KafkaTopics {
         p.setProperty("bootstrap.servers", bootstrap);
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (byte[] v : values) {
-                producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), v));
+                sent.add(producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), v)));
             }
             producer.flush();
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get();
+            }
         }
     }
 

@@ -181,6 +181,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     throw e;
                 }
             }
+            awaitLeaders(admin, partitions.keySet());
+        }
+    }
+
+    /** Waits (up to 30 s) until every partition of the topics has a leader, so producers can send. */
+    private static void awaitLeaders(Admin admin, Set<String> names) throws Exception {
+        long until = System.currentTimeMillis() + 30_000;
+        while (true) {
+            boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.currentTimeMillis() > until) {
+                throw new IllegalStateException("topics " + names + " have partitions without a leader after 30 s");
+            }
+            Thread.sleep(200);
         }
     }
 
