@@ -15,9 +15,10 @@ import org.apache.flink.util.Collector;
 
 /**
  * Live gauges (SPEC section 4), keyed by channel and queue ({@code all} for every queue of a
- * channel): which conversations wait for an agent reply now, refreshed every {@code intervalMs}
- * of processing time while anything waits, plus one reading of zero when the last wait ends. The
- * age of the oldest wait is measured against the wall clock, as a wallboard shows it.
+ * channel): which conversations wait for an agent reply now. A reading goes out at once when a
+ * quiet key changes, then every {@code intervalMs} of processing time while anything waits, plus
+ * one reading of zero when the last wait ends. The age of the oldest wait is measured against the
+ * wall clock, as a wallboard shows it.
  */
 public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate, QueueGauge> {
     private static final long serialVersionUID = 1L;
@@ -49,24 +50,31 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
             waits.remove(u.conversationId);
         }
         if (timer.value() == null) {
+            read(ctx.getCurrentKey(), out);
             long at = ctx.timerService().currentProcessingTime() + intervalMs;
             ctx.timerService().registerProcessingTimeTimer(at);
             timer.update(at);
         }
     }
 
-    @Override
-    public void onTimer(long t, OnTimerContext ctx, Collector<QueueGauge> out) throws Exception {
+    /** Emits the current reading; returns how many conversations wait. */
+    private long read(String key, Collector<QueueGauge> out) throws Exception {
         long count = 0;
         long oldest = Long.MAX_VALUE;
         for (Map.Entry<String, Long> e : waits.entries()) {
             count++;
             oldest = Math.min(oldest, e.getValue());
         }
-        String[] dims = ctx.getCurrentKey().split("\u001f", -1);
+        String[] dims = key.split("\u001f", -1);
         long now = System.currentTimeMillis();
         out.collect(new QueueGauge(dims[0], dims[1], count, count == 0 ? 0 : Math.max(0, now - oldest),
                 Instant.ofEpochMilli(now)));
+        return count;
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<QueueGauge> out) throws Exception {
+        long count = read(ctx.getCurrentKey(), out);
         if (count == 0) {
             timer.clear();
             waits.clear();
