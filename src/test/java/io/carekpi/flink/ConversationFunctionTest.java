@@ -134,6 +134,60 @@ class ConversationFunctionTest {
         assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(3);
     }
 
+    private KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact> slaHarness() throws Exception {
+        EngineConfig.Builder b = EngineConfig.builder();
+        b.sla = new io.carekpi.config.SlaConfig(java.util.Map.of("WEB_CHAT", new io.carekpi.config.SlaPolicy(
+                Duration.ofSeconds(100), Duration.ofSeconds(50), Duration.ofSeconds(1000), null, null)),
+                java.util.Map.of(), java.util.Map.of());
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact>(
+                new KeyedProcessOperator<>(new ConversationFunction(b.build())), e -> e.event.getConversationId(),
+                Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private List<String> slaStatuses(KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact> h) {
+        return h.getSideOutput(ConversationFunction.SLA_EVENTS) == null ? List.of()
+                : h.getSideOutput(ConversationFunction.SLA_EVENTS).stream()
+                        .map(r -> r.getValue().getClock() + ":" + r.getValue().getStatus()).toList();
+    }
+
+    @Test
+    void shouldWarnBreachAndClearEachClockAsTheWatermarkPassesItsInstants() throws Exception {
+        try (var h = slaHarness()) {
+            List<InteractionEvent> events = conversation("c1", WEB_CHAT).customer("u1")
+                    .at(0).opened().at(130).agentMessage("alice")
+                    .at(140).customerMessage().at(220).agentMessage("alice").at(1200).resolved("alice").events();
+            for (InteractionEvent e : events) {
+                h.processElement(new StreamRecord<>(new EventEnvelope(e, ++seq), e.getOccurredAt().toEpochMilli()));
+            }
+            h.processWatermark(at(99));
+            assertThat(slaStatuses(h)).containsExactly("FIRST_RESPONSE:WARNING");
+            h.processWatermark(at(100));
+            assertThat(slaStatuses(h)).containsExactly("FIRST_RESPONSE:WARNING", "FIRST_RESPONSE:BREACHED");
+            h.processWatermark(at(1300));
+            assertThat(slaStatuses(h)).containsExactly("FIRST_RESPONSE:WARNING", "FIRST_RESPONSE:BREACHED",
+                    "FIRST_RESPONSE:CLEARED", "NEXT_RESPONSE:WARNING", "NEXT_RESPONSE:BREACHED",
+                    "NEXT_RESPONSE:CLEARED", "RESOLUTION:WARNING", "RESOLUTION:BREACHED", "RESOLUTION:CLEARED");
+        }
+    }
+
+    @Test
+    void shouldLeaveOnlyTheExpiryTimerWhenResolvedBeforeItsDeadlinesAndNothingAfterIt() throws Exception {
+        try (var h = slaHarness()) {
+            for (InteractionEvent e : conversation("c1", WEB_CHAT).customer("u1").at(0).opened()
+                    .at(10).agentMessage("alice").at(20).resolved("alice").events()) {
+                h.processElement(new StreamRecord<>(new EventEnvelope(e, ++seq), e.getOccurredAt().toEpochMilli()));
+            }
+            h.processWatermark(at(21));
+            assertThat(h.numEventTimeTimers()).as("the conversation's expiry only").isEqualTo(1);
+            h.processWatermark(at(20) + Duration.ofHours(72).toMillis());
+            assertThat(slaStatuses(h)).isEmpty();
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
     @Test
     void shouldKeepNoStateForArticleViews() throws Exception {
         send(conversation("s1", WEB_CHAT).at(5).articleViewed("kb-7", 3000).last());
