@@ -35,6 +35,10 @@ public final class Benchmarks implements Callable<Integer> {
     @Option(names = "--rocksdb", description = "Also measure parallelism 2 with the RocksDB state backend.")
     boolean rocksdb;
 
+    @Option(names = "--sla-breaches", defaultValue = "300",
+            description = "Breaches timed by the SLA alert latency benchmark (default ${DEFAULT-VALUE}).")
+    int slaBreaches;
+
     @Option(names = "--out", defaultValue = "docs/benchmarks.md")
     Path out;
 
@@ -63,8 +67,16 @@ public final class Benchmarks implements Callable<Integer> {
                         EngineThroughput.runMillis(config, 2, "rocksdb"), -1);
             }
         }
-        write(rates, corpus.length);
+        List<Long> latency = SlaAlertLatency.measure(slaBreaches, 50, Duration.ofMillis(500));
+        latency.sort(null);
+        System.out.printf(Locale.ROOT, "SLA alert latency: p50 %d ms, p99 %d ms, max %d ms over %d breaches%n",
+                pct(latency, 0.5), pct(latency, 0.99), latency.get(latency.size() - 1), latency.size());
+        write(rates, corpus.length, latency);
         return 0;
+    }
+
+    private static long pct(List<Long> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
     }
 
     private static void record(Map<String, List<Double>> rates, String name, long n, long millis, long facts) {
@@ -74,7 +86,7 @@ public final class Benchmarks implements Callable<Integer> {
                 facts >= 0 ? String.format(Locale.ROOT, ", %,d facts", facts) : "");
     }
 
-    private void write(Map<String, List<Double>> rates, long n) throws IOException {
+    private void write(Map<String, List<Double>> rates, long n, List<Long> latency) throws IOException {
         double baseline = median(rates.get("baseline (1 thread, no Flink)"));
         StringBuilder sb = new StringBuilder();
         sb.append("# Benchmarks\n\n");
@@ -90,7 +102,12 @@ public final class Benchmarks implements Callable<Integer> {
         rates.forEach((name, list) -> sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2f |%n",
                 name, list.stream().mapToDouble(d -> d).min().orElse(0), median(list),
                 list.stream().mapToDouble(d -> d).max().orElse(0), median(list) / baseline)));
-        sb.append("\n");
+        sb.append("\n## SLA alert latency (live mode, local Flink, no Kafka)\n\n");
+        sb.append(String.format(Locale.ROOT, "%d first-response breaches (2 s threshold, 50 openings/s stamped with the "
+                + "wall clock, `outOfOrderness` 500 ms, watermarks every 100 ms), deadline to arrival at the job's "
+                + "output: **p50 %d ms, p90 %d ms, p99 %d ms, max %d ms**. The floor is `outOfOrderness` plus the "
+                + "watermark interval.%n%n", latency.size(), pct(latency, 0.5), pct(latency, 0.9), pct(latency, 0.99),
+                latency.get(latency.size() - 1)));
         Path notes = Path.of("bench/notes.md");
         if (Files.exists(notes)) {
             sb.append(Files.readString(notes));
