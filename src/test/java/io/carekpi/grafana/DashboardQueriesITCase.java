@@ -12,21 +12,18 @@ import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.connectors.kafka.LocalKafkaBroker;
 import io.carekpi.grafana.GrafanaProvisioning.Dashboard;
 import io.carekpi.grafana.GrafanaProvisioning.Query;
-import io.carekpi.io.EventAvro;
-import io.carekpi.io.EventJson;
 import io.carekpi.jobs.InfluxOutputs;
 import io.carekpi.jobs.LiveJob;
 import io.carekpi.kpi.Counter;
-import io.carekpi.replay.Replay;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.sim.DeliveryOptions;
 import io.carekpi.sim.SimulationConfig;
 import io.carekpi.sim.TrafficSimulator;
 import io.carekpi.testing.KafkaTopics;
+import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.KpiComparison;
 import io.carekpi.testing.LocalInflux;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.carekpi.testing.PipelineFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,20 +34,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -243,7 +234,7 @@ class DashboardQueriesITCase {
             influx.createDatabase("carekpi");
             broker.createTopics(Map.of(KafkaSettings.EVENTS, 4, KafkaSettings.KPI, 2, KafkaSettings.SLA, 2,
                     KafkaSettings.CONVERSATIONS, 2, KafkaSettings.DLQ, 1, KafkaSettings.QUEUE, 1));
-            produce(broker.bootstrapServers(), arrivals);
+            KafkaTopics.produce(broker.bootstrapServers(), KafkaSettings.EVENTS, arrivals);
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(2);
@@ -256,7 +247,7 @@ class DashboardQueriesITCase {
             Instant runEnd = Instant.now();
 
             InfluxQuery influxQuery = InfluxQuery.connect(connection);
-            Map<String, JsonNode> replay = replay(arrivals, config);
+            Map<String, JsonNode> replay = KpiComparison.replayKpis(PipelineFixture.replay(arrivals, config, dir));
             List<String> liveVsReplay = liveDayAgainstReplay(influxQuery, replay);
             if (!liveVsReplay.isEmpty()) {
                 liveVsReplay.add(0, "late or rejected input records on care.dlq: "
@@ -272,38 +263,6 @@ class DashboardQueriesITCase {
         }
     }
 
-    /**
-     * Produces the events (Avro single-object, keyed by conversation, timestamped at occurredAt)
-     * once every partition has a leader, and fails if any send fails: an event lost here would
-     * make the live run differ from the replay for reasons that have nothing to do with either.
-     */
-    private static void produce(String bootstrap, List<InteractionEvent> events) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("acks", "all");
-        p.setProperty("enable.idempotence", "true");
-        p.setProperty("linger.ms", "20");
-        p.setProperty("batch.size", "262144");
-        try (KafkaProducer<byte[], byte[]> producer =
-                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (producer.partitionsFor(KafkaSettings.EVENTS).stream().anyMatch(i -> i.leader() == null)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(KafkaSettings.EVENTS + " has partitions without a leader after 60 s");
-                }
-                Thread.sleep(100);
-            }
-            List<Future<RecordMetadata>> sent = new ArrayList<>(events.size());
-            for (InteractionEvent e : events) {
-                sent.add(producer.send(new ProducerRecord<>(KafkaSettings.EVENTS, null, e.getOccurredAt().toEpochMilli(),
-                        e.getConversationId().getBytes(StandardCharsets.UTF_8), EventAvro.encode(e))));
-            }
-            producer.flush();
-            for (Future<RecordMetadata> f : sent) {
-                f.get(); // throws the send's failure
-            }
-        }
-    }
 
     /** Every counter of every 1d point of the day in InfluxDB against the replay's snapshot. */
     private static List<String> liveDayAgainstReplay(InfluxQuery q, Map<String, JsonNode> replay) {
@@ -338,17 +297,6 @@ class DashboardQueriesITCase {
                 .isEmpty();
     }
 
-    /** The replay of the same events: its kpis.jsonl by snapshot key (window|start|channel|agent|queue). */
-    private static Map<String, JsonNode> replay(List<InteractionEvent> arrivals, EngineConfig config) throws Exception {
-        Path jsonl = dir.resolve("arrivals.jsonl");
-        StringBuilder sb = new StringBuilder();
-        arrivals.forEach(e -> sb.append(EventJson.encode(e)).append('\n'));
-        Files.writeString(jsonl, sb);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        Replay.run(env, jsonl, dir.resolve("replay"), config);
-        return KpiComparison.replayKpis(dir.resolve("replay"));
-    }
 
     // ------------------------------------------------------------------ Grafana's substitutions
 
