@@ -88,7 +88,6 @@ public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope
         Rejected r = new Rejected(EventJson.encode(e.event),
                 "late: the watermark (" + ctx.timerService().currentWatermark()
                         + ") had passed its occurredAt; its conversation was already evaluated past it", e.seq);
-        r.occurredAt = e.time();
         ctx.output(LATE, r);
     }
 

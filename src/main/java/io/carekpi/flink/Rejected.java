@@ -13,8 +13,6 @@ public class Rejected {
     public byte[] bytes;
     /** Where the input came from ({@code topic-partition@offset}), or null for files. */
     public String origin;
-    /** Event time of a late event, else Long.MIN_VALUE. */
-    public long occurredAt = Long.MIN_VALUE;
 
     public Rejected() {}
 

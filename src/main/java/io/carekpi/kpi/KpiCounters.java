@@ -4,7 +4,6 @@ import static io.carekpi.kpi.Counter.*;
 
 import io.carekpi.schema.KpiSnapshot;
 import java.time.Instant;
-import java.util.Arrays;
 
 /**
  * The additive KPI accumulator of one window and one grouping: a value per {@link Counter} plus
@@ -124,10 +123,6 @@ public class KpiCounters {
             values[i] = i == max ? Math.max(values[i], other.values[i]) : values[i] + other.values[i];
         }
         frt.merge(other.frt);
-    }
-
-    public boolean isEmpty() {
-        return Arrays.stream(values).allMatch(v -> v == 0);
     }
 
     private static Double ratio(long numerator, long denominator) {

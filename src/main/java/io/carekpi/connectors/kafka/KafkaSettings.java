@@ -41,11 +41,6 @@ public record KafkaSettings(
                 conversationsTopic, dlqTopic, queueTopic, groupId, transactionalIdPrefix, g);
     }
 
-    public KafkaSettings withNames(String groupId, String transactionalIdPrefix) {
-        return new KafkaSettings(bootstrapServers, clientProperties, eventsTopic, kpiTopic, slaTopic,
-                conversationsTopic, dlqTopic, queueTopic, groupId, transactionalIdPrefix, deliveryGuarantee);
-    }
-
     /** A copy of the pass-through client properties. */
     public Properties client() {
         Properties p = new Properties();

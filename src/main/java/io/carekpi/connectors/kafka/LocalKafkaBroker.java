@@ -152,10 +152,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     public Admin admin() {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrapServers());
