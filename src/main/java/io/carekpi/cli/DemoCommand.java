@@ -5,6 +5,7 @@ import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.connectors.kafka.LocalKafkaBroker;
 import io.carekpi.demo.TrafficSender;
 import io.carekpi.demo.WallboardModel;
+import io.carekpi.io.FileTrees;
 import io.carekpi.jobs.LiveJob;
 import io.carekpi.jobs.RuntimeSettings;
 import io.carekpi.schema.KpiSnapshot;
@@ -16,12 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EngineConfig cfg = Files.exists(config) ? EngineConfig.load(config) : EngineConfig.defaults();
         Path kafkaDir = workDir.resolve("kafka");
-        deleteRecursively(kafkaDir);
+        FileTrees.deleteRecursively(kafkaDir);
         if (runtime.checkpointDir.startsWith("file:///tmp/carekpi")) {
             runtime.checkpointDir = workDir.resolve("checkpoints").toAbsolutePath().toUri().toString();
         }
@@ -142,17 +141,6 @@ final class DemoCommand implements Callable<Integer> {
                         System.err.println("wallboard: cannot decode a record of " + r.topic() + ": " + e);
                     }
                 }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

@@ -5,11 +5,9 @@ import io.carekpi.demo.TrafficSender;
 import io.carekpi.jobs.RuntimeSettings;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
@@ -17,9 +15,7 @@ import picocli.CommandLine.Option;
                 "holds, transfers, surveys, reopens, repeat customers, a diurnal rate curve. Seeded: the same seed",
                 "plans the same day."})
 final class SimulateCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-            description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @Mixin KafkaOptions kafkaOptions;
 
     @Option(names = "--topic", defaultValue = KafkaSettings.EVENTS, description = "Default ${DEFAULT-VALUE}.")
     String topic;
@@ -45,18 +41,15 @@ final class SimulateCommand implements Callable<Integer> {
             converter = RuntimeSettings.DurationConverter.class)
     Duration duration;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "A Kafka producer property (repeatable).")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
     @Override
     public Integer call() throws Exception {
-        Properties p = new Properties();
-        kafkaProperties.forEach((k, v) -> p.setProperty(k, RuntimeSettings.resolveEnv(v)));
         var events = TrafficSender.liveDay(seed, conversationsPerDay, agents, startHour, Instant.now());
-        TrafficSender sender = new TrafficSender(bootstrap, p, topic, events, maxRate);
+        TrafficSender sender = new TrafficSender(kafkaOptions.bootstrapServers, kafkaOptions.clientProperties(), topic,
+                events, maxRate);
         Thread t = new Thread(sender, "traffic");
         t.start();
-        System.out.printf("simulating %d events to %s at %s (seed %d)%n", events.size(), topic, bootstrap, seed);
+        System.out.printf("simulating %d events to %s at %s (seed %d)%n", events.size(), topic,
+                kafkaOptions.bootstrapServers, seed);
         if (duration != null) {
             t.join(duration.toMillis());
             sender.stop();

@@ -1,15 +1,16 @@
 package io.carekpi.replay;
 
+import io.carekpi.config.EngineConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.carekpi.config.EngineConfig;
 import io.carekpi.flink.Accumulators;
 import io.carekpi.flink.CareKpiTopology;
 import io.carekpi.flink.RawEvent;
 import io.carekpi.flink.Rejected;
 import io.carekpi.io.AvroJson;
 import io.carekpi.io.EventAvro;
+import io.carekpi.io.FileTrees;
 import io.carekpi.io.JsonLinesFormat;
 import io.carekpi.schema.InteractionEvent;
 import java.io.BufferedWriter;
@@ -64,7 +65,7 @@ public final class Replay {
         CareKpiTopology.Outputs outputs = CareKpiTopology.build(source(env, input), config, CareKpiTopology.Mode.REPLAY);
 
         Path parts = outputDir.resolve(".parts");
-        deleteRecursively(parts);
+        FileTrees.deleteRecursively(parts);
         toFiles(outputs.kpis().map(new ToJson<>()).name("kpis as JSON").uid("replay-kpis-json"), parts, "kpis");
         toFiles(outputs.conversations().map(new ToJson<>()).name("summaries as JSON").uid("replay-summaries-json"),
                 parts, "conversations");
@@ -91,7 +92,7 @@ public final class Replay {
         long rejected = writeSorted(readParts(parts.resolve("rejected")), byLine, outputDir.resolve("rejected.jsonl"));
         long late = writeSorted(readParts(parts.resolve("late")), byLine, outputDir.resolve("late.jsonl"));
         long lateFacts = readParts(parts.resolve("late-facts")).size();
-        deleteRecursively(parts);
+        FileTrees.deleteRecursively(parts);
         return new ReplayResult(snapshots, conversations, slaEvents, rejected, late, lateFacts,
                 counter(result, Accumulators.DUPLICATES), counter(result, Accumulators.UNKNOWN_TYPES));
     }
@@ -158,16 +159,6 @@ public final class Replay {
         return sorted.size();
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 
     private static DataStream<RawEvent> source(StreamExecutionEnvironment env, Path input) throws IOException {
         if (input.getFileName().toString().endsWith(".avro")) {

@@ -1,0 +1,26 @@
+package io.carekpi.cli;
+
+import io.carekpi.jobs.RuntimeSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/** The Kafka connection options shared by the commands that talk to a broker (run, simulate). */
+final class KafkaOptions {
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+            description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka client property, e.g. security.protocol=SASL_SSL (repeatable). Secrets belong in "
+                    + "the environment: VALUE may be ${env:NAME}.")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    /** The client properties, with {@code ${env:NAME}} values read from the environment. */
+    Properties clientProperties() {
+        Properties p = new Properties();
+        properties.forEach((k, v) -> p.setProperty(k, RuntimeSettings.resolveEnv(v)));
+        return p;
+    }
+}
