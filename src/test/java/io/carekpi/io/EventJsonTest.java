@@ -59,6 +59,12 @@ class EventJsonTest {
         assertThat(EventValidator.problem(EventJson.decode(base
                 + "\"type\":\"ARTICLE_VIEWED\",\"article\":{\"articleId\":\"a\",\"dwellMs\":-1}}"))).contains("negative");
         assertThat(EventValidator.problem(EventJson.decode(base + "\"type\":\"AGENT_ASSIGNED\"}"))).contains("agentId");
+        assertThat(EventValidator.problem(EventJson.decode(base
+                + "\"type\":\"SURVEY_RESPONSE\",\"survey\":{\"kind\":\"NPS\",\"score\":4,\"scaleMax\":5}}")))
+                .contains("NPS is on 0..10");
+        assertThat(EventValidator.problem(EventJson.decode(base
+                + "\"type\":\"SURVEY_RESPONSE\",\"survey\":{\"kind\":\"CSAT\",\"score\":0}}")))
+                .as("CSAT runs 1..scaleMax").contains("outside");
     }
 
     @Test

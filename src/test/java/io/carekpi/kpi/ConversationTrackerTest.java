@@ -273,6 +273,47 @@ class ConversationTrackerTest {
     }
 
     @Test
+    void anAgentWhoPicksUpATransferredConversationByMessageStartsASegment() {
+        run(conversation("c1", WEB_CHAT).customer("u1")
+                .at(0).opened().at(10).agentMessage("alice").at(40).transferred(null)
+                .at(100).agentMessage("bob").at(160).resolved(null));
+        assertThat(out.facts(FactKind.HANDLED)).extracting(f -> f.agent + ":" + f.a)
+                .containsExactly("alice:" + s(30), "bob:" + s(60));
+    }
+
+    @Test
+    void anotherAgentsMessageDuringAnOpenSegmentStartsNoSecondSegment() {
+        run(conversation("c1", WEB_CHAT).customer("u1")
+                .at(0).opened().at(10).assigned("alice").at(20).agentMessage("bob").at(70).resolved(null));
+        assertThat(out.facts(FactKind.HANDLED)).extracting(f -> f.agent).containsExactly("alice");
+        assertThat(out.only(FactKind.FIRST_RESPONSE).agent).as("the reply still counts for its author").isEqualTo("bob");
+    }
+
+    @Test
+    void holdsOutsideASegmentAreIgnored() {
+        run(conversation("c1", VOICE).customer("u1")
+                .at(0).opened().at(5).holdStarted().at(30).holdEnded().at(40).assigned("alice").at(100).closed());
+        KpiFact handled = out.only(FactKind.HANDLED);
+        assertThat(handled.b).isZero();
+        assertThat(handled.c).isZero();
+    }
+
+    @Test
+    void aRepeatedCloseChangesNothing() {
+        run(conversation("c1", VOICE).customer("u1").at(0).opened().at(30).closed().at(40).closed());
+        assertThat(out.facts(FactKind.ABANDONED)).hasSize(1);
+        assertThat(out.summaries).hasSize(1);
+    }
+
+    @Test
+    void aBotMessageAfterTheFirstAgentReplyGivesNoBotFirstResponse() {
+        run(conversation("c1", WEB_CHAT).customer("u1").at(0).opened().at(10).agentMessage("alice")
+                .at(20).botMessage());
+        assertThat(out.facts(FactKind.BOT_FIRST_RESPONSE)).isEmpty();
+        assertThat(out.facts(FactKind.BOT_MESSAGE)).hasSize(1);
+    }
+
+    @Test
     void articleViewsKeepNoState() {
         InteractionEvent view = conversation("s1", WEB_CHAT).at(0).articleViewed("kb-1", 4200).last();
         assertThat(ConversationTracker.keepsNoState(view)).isTrue();
