@@ -69,17 +69,15 @@ public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope
         return Comparator.comparingLong(e -> e.seq);
     }
 
+    /** Article views keep no conversation state: counted as they arrive. */
     @Override
-    public void processElement(EventEnvelope e, Context ctx, Collector<KpiFact> out) throws Exception {
-        if (ConversationTracker.keepsNoState(e.event)) {
-            if (e.time() <= ctx.timerService().currentWatermark()) {
-                late(e, ctx, out);
-            } else {
-                out.collect(tracker.articleViewed(e.event));
-            }
-            return;
-        }
-        super.processElement(e, ctx, out);
+    protected boolean needsOrdering(EventEnvelope e) {
+        return !ConversationTracker.keepsNoState(e.event);
+    }
+
+    @Override
+    protected void processNow(EventEnvelope e, Collector<KpiFact> out) {
+        out.collect(tracker.articleViewed(e.event));
     }
 
     @Override

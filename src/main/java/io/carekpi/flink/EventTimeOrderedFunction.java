@@ -42,6 +42,19 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
      */
     protected abstract long fire(long t, List<T> elements, OnTimerContext ctx, Collector<OUT> out) throws Exception;
 
+    /**
+     * False for elements that touch no keyed state and so need no ordering: they are handled at
+     * once by {@link #processNow} (after the same lateness check as every element).
+     */
+    protected boolean needsOrdering(T element) {
+        return true;
+    }
+
+    /** Handles an element that {@link #needsOrdering} exempts from the buffer. */
+    protected void processNow(T element, Collector<OUT> out) throws Exception {
+        throw new UnsupportedOperationException("every element of " + getClass().getSimpleName() + " is ordered");
+    }
+
     /** An element whose instant the watermark has already passed: it cannot be placed in order. */
     protected abstract void late(T element, Context ctx, Collector<OUT> out) throws Exception;
 
@@ -57,6 +70,10 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
         long t = timeOf(element);
         if (t <= ctx.timerService().currentWatermark()) {
             late(element, ctx, out);
+            return;
+        }
+        if (!needsOrdering(element)) {
+            processNow(element, out);
             return;
         }
         List<T> at = buffer.get(t);
