@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
@@ -70,9 +69,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("starting a Kafka broker (KRaft) in " + kafkaDir + " ...");
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(kafkaDir)) {
-            broker.createTopics(Map.of(KafkaSettings.EVENTS, 4, KafkaSettings.KPI, 2, KafkaSettings.SLA, 2,
-                    KafkaSettings.CONVERSATIONS, 2, KafkaSettings.DLQ, 1, KafkaSettings.QUEUE, 1));
             KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers());
+            broker.createCareTopics(kafka);
 
             var events = TrafficSender.liveDay(seed, conversationsPerDay, 60, 10, Instant.now().plusSeconds(5));
             TrafficSender sender = new TrafficSender(broker.bootstrapServers(), new Properties(), kafka.eventsTopic(),

@@ -232,8 +232,7 @@ class DashboardQueriesITCase {
         try {
             influx = LocalInflux.started();
             influx.createDatabase("carekpi");
-            broker.createTopics(Map.of(KafkaSettings.EVENTS, 4, KafkaSettings.KPI, 2, KafkaSettings.SLA, 2,
-                    KafkaSettings.CONVERSATIONS, 2, KafkaSettings.DLQ, 1, KafkaSettings.QUEUE, 1));
+            broker.createCareTopics(KafkaSettings.defaults(broker.bootstrapServers()));
             KafkaTopics.produce(broker.bootstrapServers(), KafkaSettings.EVENTS, arrivals);
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

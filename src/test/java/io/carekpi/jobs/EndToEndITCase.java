@@ -67,8 +67,7 @@ class EndToEndITCase {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"));
              LocalInflux influx = LocalInflux.started()) {
             influx.createDatabase("carekpi");
-            broker.createTopics(Map.of(KafkaSettings.EVENTS, 4, KafkaSettings.KPI, 2, KafkaSettings.SLA, 2,
-                    KafkaSettings.CONVERSATIONS, 2, KafkaSettings.DLQ, 1, KafkaSettings.QUEUE, 1));
+            broker.createCareTopics(KafkaSettings.defaults(broker.bootstrapServers()));
             KafkaTopics.produce(broker.bootstrapServers(), KafkaSettings.EVENTS, arrivals);
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

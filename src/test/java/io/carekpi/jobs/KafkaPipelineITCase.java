@@ -78,8 +78,7 @@ class KafkaPipelineITCase {
     @Test
     void shouldWriteTheSameKpisAndSlaEventsToKafkaAsTheReplayOfTheSameEvents() throws Exception {
         EngineConfig config = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml"));
-        broker.createTopics(Map.of(KafkaSettings.EVENTS, 4, KafkaSettings.KPI, 2, KafkaSettings.SLA, 2,
-                KafkaSettings.CONVERSATIONS, 2, KafkaSettings.DLQ, 1));
+        broker.createCareTopics(KafkaSettings.defaults(broker.bootstrapServers()));
         List<InteractionEvent> events = sampleEvents();
         KafkaTopics.produce(broker.bootstrapServers(), KafkaSettings.EVENTS, events);
         KafkaTopics.produceRaw(broker.bootstrapServers(), KafkaSettings.EVENTS, "garbage",
@@ -89,6 +88,7 @@ class KafkaPipelineITCase {
         env.setParallelism(2);
         env.enableCheckpointing(500);
         LiveJob.build(env, config, KafkaSettings.defaults(broker.bootstrapServers()), true);
+        long started = System.currentTimeMillis();
         env.execute("kafka pipeline");
 
         PipelineFixture.replay(events, config, dir);
@@ -112,5 +112,13 @@ class KafkaPipelineITCase {
         });
         assertThat(KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.CONVERSATIONS))
                 .hasSize(Files.readAllLines(dir.resolve("replay/conversations.jsonl")).size());
+
+        // The sample's events happened in 2026-03; outputs stamped with those times would be
+        // deleted by the broker's 7-day retention as soon as their segment rolls.
+        for (String topic : List.of(KafkaSettings.KPI, KafkaSettings.SLA, KafkaSettings.CONVERSATIONS,
+                KafkaSettings.DLQ)) {
+            assertThat(KafkaTopics.readAll(broker.bootstrapServers(), topic)).as("timestamps on %s", topic)
+                    .allSatisfy(r -> assertThat(r.timestamp()).isGreaterThanOrEqualTo(started - 60_000));
+        }
     }
 }

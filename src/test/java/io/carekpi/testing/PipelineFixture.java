@@ -85,8 +85,7 @@ public final class PipelineFixture implements AutoCloseable {
         KafkaSettings s = new KafkaSettings(d.bootstrapServers(), d.clientProperties(), "run" + n + ".events",
                 "run" + n + ".kpi", "run" + n + ".sla", "run" + n + ".conversations", "run" + n + ".dlq",
                 "run" + n + ".queue", "carekpi-run" + n, "carekpi-run" + n, d.deliveryGuarantee());
-        broker.createTopics(Map.of(s.eventsTopic(), 4, s.kpiTopic(), 2, s.slaTopic(), 2, s.conversationsTopic(), 2,
-                s.dlqTopic(), 1, s.queueTopic(), 1));
+        broker.createCareTopics(s);
         KafkaTopics.produce(broker.bootstrapServers(), s.eventsTopic(), arrivals);
         return s;
     }

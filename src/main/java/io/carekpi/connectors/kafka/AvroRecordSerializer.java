@@ -14,6 +14,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * An output record as Avro single-object encoding (schema fingerprint header, so consumers can
  * follow schema evolution) with a string key: the upsert key for compacted topics.
+ *
+ * <p>The Kafka record timestamp is the time the record is written, not the event time it
+ * describes (that is in the payload): a broker applies time-based retention to record timestamps,
+ * so outputs of a replay or catch-up run over events older than {@code retention.ms} would
+ * otherwise be deleted as soon as their segment rolls, before anyone reads them.
  */
 public final class AvroRecordSerializer<T extends SpecificRecordBase> implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
@@ -36,7 +41,7 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase> implements
             ByteBuffer buf = encoder.encode(element);
             byte[] value = new byte[buf.remaining()];
             buf.get(value);
-            return new ProducerRecord<>(topic, null, timestamp, key.apply(element).getBytes(StandardCharsets.UTF_8),
+            return new ProducerRecord<>(topic, null, null, key.apply(element).getBytes(StandardCharsets.UTF_8),
                     value);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a " + element.getSchema().getName(), e);

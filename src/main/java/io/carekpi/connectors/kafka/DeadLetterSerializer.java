@@ -9,7 +9,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Rejected and late input to {@code care.dlq}: the original bytes (or JSON text) as the value,
  * and why in headers: {@code carekpi.kind} ({@code rejected} or {@code late}),
- * {@code carekpi.reason}, {@code carekpi.origin} (source topic-partition@offset).
+ * {@code carekpi.reason}, {@code carekpi.origin} (source topic-partition@offset). The record
+ * timestamp is the time of writing (see {@link AvroRecordSerializer}): a dead letter with a
+ * timestamp years in the past would otherwise fall to retention at once.
  */
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<Rejected> {
     private static final long serialVersionUID = 1L;
@@ -35,6 +37,6 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
             headers.add(ORIGIN, r.origin.getBytes(StandardCharsets.UTF_8));
         }
         byte[] value = r.bytes != null ? r.bytes : r.input.getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(topic, null, timestamp, null, value, headers);
+        return new ProducerRecord<>(topic, null, null, null, value, headers);
     }
 }

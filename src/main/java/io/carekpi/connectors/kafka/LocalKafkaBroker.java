@@ -80,6 +80,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
                 "log.flush.interval.messages=9223372036854775807",
+                // Retention runs every 5 s instead of every 5 min, so that a record stamped with
+                // an old event time is deleted within seconds in tests and the demo, as it would be
+                // at some point in production, instead of by chance in a long run.
+                "log.retention.check.interval.ms=5000",
                 "") , StandardCharsets.UTF_8);
         return launch(dir, port);
     }
@@ -160,14 +164,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return Admin.create(p);
     }
 
-    /** Creates the topics that do not exist yet, with the given partition counts. */
-    public void createTopics(Map<String, Integer> partitions) throws Exception {
+    /**
+     * Creates the job's topics that do not exist yet: the events topic with 4 partitions and
+     * {@code message.timestamp.type=LogAppendTime} (producers may stamp records with event times
+     * months old; the broker's time-based retention would delete such records before the job reads
+     * them — see docs/operations.md), the outputs with 2 partitions, dead letters and queue gauges
+     * with 1.
+     */
+    public void createCareTopics(KafkaSettings s) throws Exception {
+        Map<String, Integer> partitions = Map.of(s.eventsTopic(), 4, s.kpiTopic(), 2, s.slaTopic(), 2,
+                s.conversationsTopic(), 2, s.dlqTopic(), 1, s.queueTopic(), 1);
         try (Admin admin = admin()) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> topics = new ArrayList<>();
             partitions.forEach((name, n) -> {
                 if (!existing.contains(name)) {
-                    topics.add(new NewTopic(name, n, (short) 1));
+                    NewTopic t = new NewTopic(name, n, (short) 1);
+                    if (name.equals(s.eventsTopic())) {
+                        t.configs(Map.of("message.timestamp.type", "LogAppendTime"));
+                    }
+                    topics.add(t);
                 }
             });
             try {
