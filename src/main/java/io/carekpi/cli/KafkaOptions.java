@@ -4,6 +4,7 @@ import io.carekpi.jobs.RuntimeSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /** The Kafka connection options shared by the commands that talk to a broker (run, simulate). */
@@ -19,8 +20,13 @@ final class KafkaOptions {
 
     /** The client properties, with {@code ${env:NAME}} values read from the environment. */
     Properties clientProperties() {
+        return clientProperties(System::getenv);
+    }
+
+    /** The client properties, with {@code ${env:NAME}} values looked up in {@code environment}. */
+    Properties clientProperties(UnaryOperator<String> environment) {
         Properties p = new Properties();
-        properties.forEach((k, v) -> p.setProperty(k, RuntimeSettings.resolveEnv(v)));
+        properties.forEach((k, v) -> p.setProperty(k, RuntimeSettings.resolveEnv(v, environment)));
         return p;
     }
 }

@@ -2,6 +2,7 @@ package io.carekpi.cli;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.connectors.kafka.KafkaSettings;
+import java.util.function.UnaryOperator;
 import io.carekpi.jobs.LiveJob;
 import io.carekpi.jobs.RuntimeSettings;
 import java.nio.file.Path;
@@ -35,12 +36,18 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineConfig cfg = config == null ? EngineConfig.defaults() : EngineConfig.load(config);
-        KafkaSettings kafka = KafkaSettings.defaults(kafkaOptions.bootstrapServers).withGuarantee(delivery);
-        kafka.clientProperties().putAll(kafkaOptions.clientProperties());
+        KafkaSettings kafka = kafkaSettings(System::getenv);
         StreamExecutionEnvironment env = runtime.environment();
         var outputs = LiveJob.build(env, cfg, kafka, bounded);
         runtime.attachInflux(outputs);
         env.execute("carekpi");
         return 0;
+    }
+
+    /** The Kafka settings of the job: every {@code --kafka-property} reaches every client. */
+    KafkaSettings kafkaSettings(UnaryOperator<String> environment) {
+        KafkaSettings kafka = KafkaSettings.defaults(kafkaOptions.bootstrapServers).withGuarantee(delivery);
+        kafka.clientProperties().putAll(kafkaOptions.clientProperties(environment));
+        return kafka;
     }
 }

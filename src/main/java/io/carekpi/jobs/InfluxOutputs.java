@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /** Writes the job's KPI snapshots, SLA events and live gauges to InfluxDB (SPEC section 5). */
 public final class InfluxOutputs {
@@ -23,10 +24,15 @@ public final class InfluxOutputs {
          * {@code INFLUX_PASSWORD_FILE} (a mounted secret); no credentials when neither is set.
          */
         public static Settings fromEnvironment(String url, String database) {
+            return fromEnvironment(url, database, System::getenv);
+        }
+
+        /** As {@link #fromEnvironment(String, String)}, with variables looked up in {@code environment}. */
+        public static Settings fromEnvironment(String url, String database, UnaryOperator<String> environment) {
             InfluxConnection c = InfluxConnection.of(url, database);
-            String user = System.getenv("INFLUX_USER");
-            String password = System.getenv("INFLUX_PASSWORD");
-            String file = System.getenv("INFLUX_PASSWORD_FILE");
+            String user = environment.apply("INFLUX_USER");
+            String password = environment.apply("INFLUX_PASSWORD");
+            String file = environment.apply("INFLUX_PASSWORD_FILE");
             if (password == null && file != null && !file.isBlank()) {
                 try {
                     password = Files.readString(Path.of(file)).strip();

@@ -2,6 +2,7 @@ package io.carekpi.jobs;
 
 import io.carekpi.flink.CareKpiTopology;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -88,9 +89,14 @@ public final class RuntimeSettings {
 
     /** {@code ${env:NAME}} in a value is replaced by the environment variable NAME. */
     public static String resolveEnv(String value) {
+        return resolveEnv(value, System::getenv);
+    }
+
+    /** {@code ${env:NAME}} in a value is replaced by {@code environment.apply(NAME)}. */
+    public static String resolveEnv(String value, UnaryOperator<String> environment) {
         if (value != null && value.startsWith("${env:") && value.endsWith("}")) {
             String name = value.substring(6, value.length() - 1);
-            String v = System.getenv(name);
+            String v = environment.apply(name);
             if (v == null) {
                 throw new IllegalArgumentException("environment variable " + name + " is not set");
             }

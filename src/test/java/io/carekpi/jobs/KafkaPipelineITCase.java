@@ -12,6 +12,7 @@ import io.carekpi.kpi.EventValidator;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.KpiComparison;
+import io.carekpi.testing.LogCapture;
 import io.carekpi.testing.PipelineFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,11 @@ class KafkaPipelineITCase {
         env.enableCheckpointing(500);
         LiveJob.build(env, config, KafkaSettings.defaults(broker.bootstrapServers()), true);
         long started = System.currentTimeMillis();
-        env.execute("kafka pipeline");
+        List<String> logged;
+        try (LogCapture logs = LogCapture.atInfo()) {
+            env.execute("kafka pipeline");
+            logged = logs.messages();
+        }
 
         PipelineFixture.replay(events, config, dir);
 
@@ -112,6 +117,17 @@ class KafkaPipelineITCase {
         });
         assertThat(KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.CONVERSATIONS))
                 .hasSize(Files.readAllLines(dir.resolve("replay/conversations.jsonl")).size());
+
+        // SPEC 6: no conversation or customer id in the logs at INFO (the job's logs, Flink's and
+        // the Kafka clients', including exception texts).
+        assertThat(logged).as("log lines captured at INFO").hasSizeGreaterThan(50);
+        for (InteractionEvent e : events) {
+            for (String id : new String[] {e.getConversationId(), e.getCustomerId()}) {
+                if (id != null) {
+                    assertThat(logged).as("logs mentioning %s", id).noneMatch(m -> m.contains(id));
+                }
+            }
+        }
 
         // The sample's events happened in 2026-03; outputs stamped with those times would be
         // deleted by the broker's 7-day retention as soon as their segment rolls.

@@ -29,6 +29,12 @@ public final class KafkaTopics {
         p.setProperty("linger.ms", "5");
         p.setProperty("retries", "20");
         p.setProperty("retry.backoff.ms", "250");
+        // Plain retries, one request in flight: order kept without the idempotent producer's
+        // sequence numbers, which a broker that has just created a topic (or just restarted) can
+        // reject with OutOfOrderSequenceException while partition leadership settles. A rare
+        // duplicate from a retried request is harmless: the engine drops repeated event ids.
+        p.setProperty("enable.idempotence", "false");
+        p.setProperty("max.in.flight.requests.per.connection", "1");
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>(events.size());
