@@ -4,26 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.carekpi.config.EngineConfig;
-import io.carekpi.connectors.influx.InfluxConnection;
 import io.carekpi.connectors.influx.InfluxQuery;
 import io.carekpi.connectors.influx.LineProtocol;
 import io.carekpi.connectors.kafka.KafkaSettings;
-import io.carekpi.connectors.kafka.LocalKafkaBroker;
 import io.carekpi.grafana.GrafanaProvisioning.Dashboard;
 import io.carekpi.grafana.GrafanaProvisioning.Query;
-import io.carekpi.jobs.InfluxOutputs;
-import io.carekpi.jobs.LiveJob;
 import io.carekpi.kpi.Counter;
-import io.carekpi.schema.InteractionEvent;
-import io.carekpi.sim.DeliveryOptions;
-import io.carekpi.sim.SimulationConfig;
-import io.carekpi.sim.TrafficSimulator;
-import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.KpiComparison;
-import io.carekpi.testing.LocalInflux;
-import io.carekpi.testing.PipelineFixture;
+import io.carekpi.testing.LivePipelineRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +29,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -78,14 +66,26 @@ class DashboardQueriesITCase {
     private static Fixture fixture;
     private static Exception fixtureFailure;
 
-    /** The pipeline's output, produced once for all tests of the class. */
     /**
+     * The pipeline's output, produced once for all tests of the class.
+     *
      * @param liveVsReplay differences between the live run's 1d points in InfluxDB and the replay's
      *     1d snapshots of the day: the engine's own equivalence (EndToEndITCase), checked here so
      *     that a failure of the dashboard comparisons below points at the right culprit
      */
-    private record Fixture(LocalKafkaBroker broker, LocalInflux influx, InfluxQuery influxQuery,
-                           Map<String, JsonNode> replay, Instant runStart, Instant runEnd, List<String> liveVsReplay) {}
+    private record Fixture(LivePipelineRun run, InfluxQuery influxQuery, List<String> liveVsReplay) {
+        Map<String, JsonNode> replay() {
+            return run.expectedKpis;
+        }
+
+        Instant runStart() {
+            return run.started;
+        }
+
+        Instant runEnd() {
+            return run.finished;
+        }
+    }
 
     private static synchronized Fixture fixture() throws Exception {
         if (fixtureFailure != null) {
@@ -106,8 +106,7 @@ class DashboardQueriesITCase {
     static void stop() {
         if (fixture != null) {
             fixture.influxQuery().close();
-            fixture.influx().close();
-            fixture.broker().close();
+            fixture.run().close();
         }
     }
 
@@ -218,50 +217,20 @@ class DashboardQueriesITCase {
     // ------------------------------------------------------------------ the pipeline
 
     private static Fixture runPipeline() throws Exception {
-        EngineConfig.Builder b = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).toBuilder();
-        // Far above the generated disorder (5 s): in a bounded run the final values do not depend on
-        // it (the watermark jumps to the end), and a CPU-starved test machine cannot make events late.
-        b.outOfOrderness = Duration.ofMinutes(10);
-        EngineConfig config = b.build();
-        List<InteractionEvent> arrivals = TrafficSimulator.simulate(SimulationConfig.builder().seed(11).firstDay(DAY)
-                        .conversationsPerDay(CONVERSATIONS).build())
-                .deliver(new DeliveryOptions(11, Duration.ofSeconds(5), 0.01, 0)).arrivals();
-
-        LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"));
-        LocalInflux influx = null;
+        LivePipelineRun run = LivePipelineRun.run(dir, DAY, CONVERSATIONS, 11);
         try {
-            influx = LocalInflux.started();
-            influx.createDatabase("carekpi");
-            broker.createCareTopics(KafkaSettings.defaults(broker.bootstrapServers()));
-            KafkaTopics.produce(broker.bootstrapServers(), KafkaSettings.EVENTS, arrivals);
-
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            env.enableCheckpointing(1000);
-            InfluxConnection connection = InfluxConnection.of(influx.url(), "carekpi");
-            var outputs = LiveJob.build(env, config, KafkaSettings.defaults(broker.bootstrapServers()), true);
-            InfluxOutputs.attach(outputs, new InfluxOutputs.Settings(connection));
-            Instant runStart = Instant.now();
-            env.execute("dashboard queries");
-            Instant runEnd = Instant.now();
-
-            InfluxQuery influxQuery = InfluxQuery.connect(connection);
-            Map<String, JsonNode> replay = KpiComparison.replayKpis(PipelineFixture.replay(arrivals, config, dir));
-            List<String> liveVsReplay = liveDayAgainstReplay(influxQuery, replay);
+            InfluxQuery influxQuery = InfluxQuery.connect(run.connection);
+            List<String> liveVsReplay = liveDayAgainstReplay(influxQuery, run.expectedKpis);
             if (!liveVsReplay.isEmpty()) {
                 liveVsReplay.add(0, "late or rejected input records on care.dlq: "
-                        + KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.DLQ).size());
+                        + KafkaTopics.readAll(run.broker.bootstrapServers(), KafkaSettings.DLQ).size());
             }
-            return new Fixture(broker, influx, influxQuery, replay, runStart, runEnd, liveVsReplay);
+            return new Fixture(run, influxQuery, liveVsReplay);
         } catch (Exception | Error e) {
-            if (influx != null) {
-                influx.close();
-            }
-            broker.close();
+            run.close();
             throw e;
         }
     }
-
 
     /** Every counter of every 1d point of the day in InfluxDB against the replay's snapshot. */
     private static List<String> liveDayAgainstReplay(InfluxQuery q, Map<String, JsonNode> replay) {

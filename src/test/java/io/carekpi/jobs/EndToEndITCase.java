@@ -3,32 +3,20 @@ package io.carekpi.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.carekpi.config.EngineConfig;
-import io.carekpi.connectors.influx.InfluxConnection;
 import io.carekpi.connectors.influx.InfluxQuery;
 import io.carekpi.connectors.kafka.KafkaSettings;
-import io.carekpi.connectors.kafka.LocalKafkaBroker;
 import io.carekpi.kpi.Counter;
-import io.carekpi.schema.InteractionEvent;
-import io.carekpi.sim.DeliveryOptions;
-import io.carekpi.sim.SimulationConfig;
-import io.carekpi.sim.TrafficSimulator;
-import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.InfluxChecks;
+import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.KpiComparison;
-import io.carekpi.testing.LocalInflux;
-import io.carekpi.testing.PipelineFixture;
+import io.carekpi.testing.LivePipelineRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,40 +43,18 @@ class EndToEndITCase {
 
     @Test
     void kafkaAndInfluxOutputsOfALiveRunEqualTheReplayOfTheSameDay() throws Exception {
-        EngineConfig.Builder b = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).toBuilder();
-        // Above the generated disorder and any stall of a loaded machine; final values of a
-        // bounded run do not depend on it.
-        b.outOfOrderness = Duration.ofMinutes(10);
-        EngineConfig config = b.build();
-        List<InteractionEvent> arrivals = TrafficSimulator.simulate(SimulationConfig.builder().seed(42).firstDay(DAY)
-                        .conversationsPerDay(1500).build())
-                .deliver(new DeliveryOptions(42, Duration.ofSeconds(5), 0.01, 0)).arrivals();
-
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"));
-             LocalInflux influx = LocalInflux.started()) {
-            influx.createDatabase("carekpi");
-            broker.createCareTopics(KafkaSettings.defaults(broker.bootstrapServers()));
-            KafkaTopics.produce(broker.bootstrapServers(), KafkaSettings.EVENTS, arrivals);
-
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            env.enableCheckpointing(1000);
-            InfluxConnection connection = InfluxConnection.of(influx.url(), "carekpi");
-            var outputs = LiveJob.build(env, config, KafkaSettings.defaults(broker.bootstrapServers()), true);
-            InfluxOutputs.attach(outputs, new InfluxOutputs.Settings(connection));
-            env.execute("end to end");
-
-            Path replayDir = PipelineFixture.replay(arrivals, config, dir);
-            Map<String, JsonNode> expected = KpiComparison.replayKpis(replayDir);
-
+        try (LivePipelineRun run = LivePipelineRun.run(dir, DAY, 1500, 42)) {
+            Map<String, JsonNode> expected = run.expectedKpis;
             Map<String, JsonNode> kafka = KpiComparison.latestKafkaKpis(
-                    KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.KPI));
+                    KafkaTopics.readAll(run.broker.bootstrapServers(), KafkaSettings.KPI));
             assertThat(KpiComparison.differences(expected, kafka)).as("care.kpi against the replay").isEmpty();
 
-            TreeSet<String> sla = KpiComparison.kafkaSla(KafkaTopics.readAll(broker.bootstrapServers(), KafkaSettings.SLA));
-            assertThat(sla).isNotEmpty().isEqualTo(new TreeSet<>(Files.readAllLines(replayDir.resolve("sla.jsonl"))));
+            TreeSet<String> sla = KpiComparison.kafkaSla(
+                    KafkaTopics.readAll(run.broker.bootstrapServers(), KafkaSettings.SLA));
+            assertThat(sla).isNotEmpty()
+                    .isEqualTo(new TreeSet<>(Files.readAllLines(run.replayDir.resolve("sla.jsonl"))));
 
-            try (InfluxQuery q = InfluxQuery.connect(connection)) {
+            try (InfluxQuery q = InfluxQuery.connect(run.connection)) {
                 InfluxChecks.assertDayRowsEqualReplay(q, expected);
                 assertInfluxMinuteSumsEqualReplayDay(q, expected);
                 assertThat(q.rows("SELECT count(threshold_ms) FROM care_sla WHERE status = 'BREACHED'").get(0)
