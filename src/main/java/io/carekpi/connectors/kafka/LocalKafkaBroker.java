@@ -80,6 +80,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
                 "log.flush.interval.messages=9223372036854775807",
+                // Keep every record. Records carry event-time timestamps (inputs at occurredAt, SLA
+                // events at emittedFor), and test days lie in the past: with the default 7-day time
+                // retention, the first retention check (30 s after start, then every 5 min) deleted
+                // whole topics' worth of them in the middle of a run.
+                "log.retention.ms=-1",
                 "") , StandardCharsets.UTF_8);
         return launch(dir, port);
     }
