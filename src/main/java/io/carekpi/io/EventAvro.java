@@ -49,7 +49,7 @@ public final class EventAvro {
      * {@code schemas/history/}, on the classpath under {@value #HISTORY}. The last one is the schema
      * this build is compiled with; every one must stay compatible with it both ways.
      */
-    public static final List<String> RELEASED = List.of("InteractionEvent-v1.avsc");
+    public static final List<String> RELEASED = List.of("InteractionEvent-v1.avsc", "InteractionEvent-v2.avsc");
 
     static final String HISTORY = "/io/carekpi/schema/history/";
 

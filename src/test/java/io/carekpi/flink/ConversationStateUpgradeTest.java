@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carekpi.io.EventAvro;
 import io.carekpi.kpi.FactKind;
 import io.carekpi.kpi.KpiFact;
+import io.carekpi.schema.InteractionEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -55,6 +56,9 @@ class ConversationStateUpgradeTest {
         Schema v1 = EventAvro.releasedSchemas().get(0);
         assertThat(recorded.keySet()).as("writer schemas of InteractionEvent recorded in the snapshot")
                 .containsExactly(SchemaNormalization.parsingFingerprint64(v1));
+        assertThat(recorded.values().iterator().next().getField("language")).as("a v1 schema").isNull();
+        assertThat(InteractionEvent.getClassSchema().getField("language"))
+                .as("restoring it into this build is a schema migration").isNotNull();
     }
 
     @Test

@@ -78,6 +78,23 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void v2AddsAnOptionalLanguageThatV1EventsReadAsAbsent() throws Exception {
+        Schema v1 = EventAvro.releasedSchemas().get(0);
+        assertThat(v1.getField("language")).as("v1 has no language").isNull();
+        assertThat(EventAvro.decode(singleObject(v1, record(v1))).getLanguage()).isNull();
+
+        Schema v2 = EventAvro.releasedSchemas().get(1);
+        GenericRecord r = record(v2);
+        r.put("language", "pt-BR");
+        InteractionEvent e = EventAvro.decode(singleObject(v2, r));
+        assertThat(e.getLanguage()).isEqualTo("pt-BR");
+        assertThat(EventAvro.decode(EventAvro.encode(e))).isEqualTo(e);
+        assertThat(EventJson.decode(EventJson.encode(e))).isEqualTo(e);
+        assertThat(EventJson.decode(EventJson.encode(EventAvro.decode(singleObject(v1, record(v1))))).getLanguage())
+                .isNull();
+    }
+
+    @Test
     void aNewerProducersSchemaIsADeadLetterUntilItIsAddedToTheHistory() throws Exception {
         List<Schema.Field> fields = new ArrayList<>();
         COMPILED.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
