@@ -29,6 +29,10 @@ public final class KafkaTopics {
         p.setProperty("linger.ms", "5");
         p.setProperty("retries", "20");
         p.setProperty("retry.backoff.ms", "250");
+        // One request in flight: a fresh topic's partitions may answer NOT_LEADER_OR_FOLLOWER for a
+        // moment after their leader is known, and retries with several in flight ended in
+        // OutOfOrderSequenceException.
+        p.setProperty("max.in.flight.requests.per.connection", "1");
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>(events.size());
