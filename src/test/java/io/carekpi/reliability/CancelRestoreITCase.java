@@ -103,6 +103,10 @@ class CancelRestoreITCase {
     }
 
     private static JobClient start(KafkaSettings run, String restoreFrom) throws Exception {
+        return start(run, restoreFrom, false);
+    }
+
+    private static JobClient start(KafkaSettings run, String restoreFrom, boolean bounded) throws Exception {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(400));
@@ -113,10 +117,11 @@ class CancelRestoreITCase {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        LiveJob.build(env, fixture.config, run, false, raw -> raw
+        LiveJob.build(env, fixture.config, run, bounded, raw -> raw
                 .map(new FaultInjection.Throttle(800)).name("throttle").uid("test-throttle")
                 .map(new FaultInjection.Count()).name("count").uid("test-count"));
-        return env.executeAsync(restoreFrom == null ? "fresh start" : "restored from " + restoreFrom);
+        return env.executeAsync((bounded ? "bounded, " : "") + (restoreFrom == null ? "fresh start"
+                : "restored from " + restoreFrom));
     }
 
     @Test
@@ -166,6 +171,30 @@ class CancelRestoreITCase {
                 .isPositive().isLessThan(total);
         third.cancel().get(60, TimeUnit.SECONDS);
         await(third, "the cancellation", 60, () -> status(third) == JobStatus.CANCELED);
+        fixture.assertOutputsEqualReplay(run);
+    }
+
+    /**
+     * A bounded run (a catch-up) stopped with a savepoint and restored stops at the offsets of its
+     * first start and finishes: the Kafka connector's restored enumerator never tells the readers
+     * that no more splits will come (FLINK-33466), which {@code BoundedRestoreKafkaSource} does.
+     */
+    @Test
+    void aBoundedRunStoppedWithASavepointAndRestoredFinishesWithTheReplaysOutputs() throws Exception {
+        KafkaSettings run = fixture.newRun();
+        long total = fixture.arrivals.size();
+        FaultInjection.Count.SEEN.set(0);
+        JobClient first = start(run, null, true);
+        awaitSeen(first, total / 2);
+        String savepoint = first.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get(90, TimeUnit.SECONDS);
+        assertThat(FaultInjection.Count.SEEN.get()).as("stopped mid-stream").isLessThan(total);
+
+        FaultInjection.Count.SEEN.set(0);
+        JobClient second = start(run, savepoint, true);
+        second.getJobExecutionResult().get(90, TimeUnit.SECONDS);
+        assertThat(FaultInjection.Count.SEEN.get()).as("the restored run read the rest").isPositive()
+                .isLessThan(total);
         fixture.assertOutputsEqualReplay(run);
     }
 
