@@ -2,18 +2,31 @@ package io.carekpi.io;
 
 import io.carekpi.schema.InteractionEvent;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 import org.apache.avro.SystemLimitException;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * The Avro binary forms of {@link InteractionEvent} on Kafka: single-object encoding (header
  * {@code C3 01} + schema fingerprint, so writers may evolve the schema) or the bare record.
+ *
+ * <p>A single-object record is read with the schema its fingerprint names, resolved to the compiled
+ * one, when that schema is a released version ({@link #RELEASED}, kept in {@code schemas/history/}):
+ * producers still on an older version, or already on a newer one whose schema was added to the
+ * history before they switched, are decoded; an unknown fingerprint is a dead letter. A bare record
+ * carries no schema: it must be written with the compiled schema.
  */
 public final class EventAvro {
     /**
@@ -30,6 +43,19 @@ public final class EventAvro {
 
     private static final ThreadLocal<SpecificDatumReader<InteractionEvent>> READER =
             ThreadLocal.withInitial(() -> new SpecificDatumReader<>(InteractionEvent.class));
+
+    /**
+     * The released versions of {@link InteractionEvent}'s schema, oldest first: the files of
+     * {@code schemas/history/}, on the classpath under {@value #HISTORY}. The last one is the schema
+     * this build is compiled with; every one must stay compatible with it both ways.
+     */
+    public static final List<String> RELEASED = List.of("InteractionEvent-v1.avsc", "InteractionEvent-v2.avsc");
+
+    static final String HISTORY = "/io/carekpi/schema/history/";
+
+    private static final List<Schema> RELEASED_SCHEMAS = loadReleased();
+
+    private static final BinaryMessageDecoder<InteractionEvent> SINGLE_OBJECT = singleObjectDecoder(RELEASED_SCHEMAS);
 
     private EventAvro() {}
 
@@ -59,10 +85,46 @@ public final class EventAvro {
         return bytes.length >= 10 && (bytes[0] & 0xff) == 0xC3 && bytes[1] == 0x01;
     }
 
+    /** The schemas of {@link #RELEASED}, in that order. */
+    public static List<Schema> releasedSchemas() {
+        return RELEASED_SCHEMAS;
+    }
+
+    private static List<Schema> loadReleased() {
+        List<Schema> out = new ArrayList<>();
+        for (String file : RELEASED) {
+            try (InputStream in = EventAvro.class.getResourceAsStream(HISTORY + file)) {
+                if (in == null) {
+                    throw new IllegalStateException("released schema " + HISTORY + file + " is not on the classpath");
+                }
+                out.add(new Schema.Parser().parse(in));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot read the released schema " + file, e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * A single-object decoder into the compiled {@link InteractionEvent} that knows, besides the
+     * compiled schema, the given writer schemas (by their fingerprints).
+     */
+    public static BinaryMessageDecoder<InteractionEvent> singleObjectDecoder(Collection<Schema> writerSchemas) {
+        SchemaStore.Cache known = new SchemaStore.Cache();
+        writerSchemas.forEach(known::addSchema);
+        return InteractionEvent.createDecoder(known);
+    }
+
     public static InteractionEvent decode(byte[] bytes) throws InvalidEventException {
+        return decode(bytes, SINGLE_OBJECT);
+    }
+
+    /** {@link #decode(byte[])} with another single-object decoder (tests: other known writer schemas). */
+    public static InteractionEvent decode(byte[] bytes, BinaryMessageDecoder<InteractionEvent> singleObject)
+            throws InvalidEventException {
         try {
             if (isSingleObject(bytes)) {
-                return InteractionEvent.getDecoder().decode(bytes);
+                return singleObject.decode(bytes);
             }
             BinaryDecoder d = DecoderFactory.get().binaryDecoder(bytes, null);
             InteractionEvent e = READER.get().read(null, d);

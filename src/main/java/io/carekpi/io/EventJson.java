@@ -42,7 +42,8 @@ public final class EventJson {
                 .setChannel(symbol(Channel.class, root, "channel", Channel.UNKNOWN))
                 .setType(symbol(EventType.class, root, "type", EventType.UNKNOWN))
                 .setAgentId(optionalText(root, "agentId"))
-                .setQueue(optionalText(root, "queue"));
+                .setQueue(optionalText(root, "queue"))
+                .setLanguage(optionalText(root, "language"));
         JsonNode survey = root.get("survey");
         if (survey != null && !survey.isNull()) {
             if (!survey.isObject()) {
@@ -150,6 +151,7 @@ public final class EventJson {
             a.put("articleId", e.getArticle().getArticleId());
             a.put("dwellMs", e.getArticle().getDwellMs());
         }
+        if (e.getLanguage() != null) o.put("language", e.getLanguage());
         return o;
     }
 

@@ -46,6 +46,7 @@ public final class EventValidator {
         if (tooLong == null) tooLong = tooLong("customerId", e.getCustomerId());
         if (tooLong == null) tooLong = tooLong("agentId", e.getAgentId());
         if (tooLong == null) tooLong = tooLong("queue", e.getQueue());
+        if (tooLong == null) tooLong = tooLong("language", e.getLanguage());
         if (tooLong == null && e.getArticle() != null) tooLong = tooLong("article.articleId", e.getArticle().getArticleId());
         if (tooLong != null) {
             return tooLong;

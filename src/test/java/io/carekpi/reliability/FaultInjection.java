@@ -33,6 +33,17 @@ final class FaultInjection {
         }
     }
 
+    /** Counts the records the whole job has seen, in {@link #SEEN} (reset it before a run). */
+    static final class Count implements MapFunction<RawEvent, RawEvent> {
+        static final AtomicLong SEEN = new AtomicLong();
+
+        @Override
+        public RawEvent map(RawEvent r) {
+            SEEN.incrementAndGet();
+            return r;
+        }
+    }
+
     /** Slows the input down to about {@code perSecond} records per second per subtask. */
     static final class Throttle implements MapFunction<RawEvent, RawEvent> {
         private final int perSecond;

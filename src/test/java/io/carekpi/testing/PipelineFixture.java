@@ -9,15 +9,14 @@ import io.carekpi.connectors.kafka.LocalKafkaBroker;
 import io.carekpi.io.AvroJson;
 import io.carekpi.io.EventJson;
 import io.carekpi.replay.Replay;
+import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.schema.SlaEvent;
-import io.carekpi.sim.DeliveryOptions;
-import io.carekpi.sim.SimulationConfig;
-import io.carekpi.sim.TrafficSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,32 +37,72 @@ public final class PipelineFixture implements AutoCloseable {
     public final List<InteractionEvent> arrivals;
     public final Map<String, JsonNode> expectedKpis;
     public final List<String> expectedSla;
+    /** The replay's conversation summaries (each emitted once), sorted. */
+    public final List<String> expectedSummaries;
+    /** KPI windows starting at or after this are not compared (null: all are). */
+    private final Instant compareBefore;
 
     private PipelineFixture(Path dir, EngineConfig config, LocalKafkaBroker broker, List<InteractionEvent> arrivals,
-                            Map<String, JsonNode> expectedKpis, List<String> expectedSla) {
+                            Map<String, JsonNode> expectedKpis, List<String> expectedSla, Instant compareBefore) {
+        this.compareBefore = compareBefore;
         this.dir = dir;
         this.config = config;
         this.broker = broker;
         this.arrivals = arrivals;
-        this.expectedKpis = expectedKpis;
+        this.expectedKpis = compared(expectedKpis);
         this.expectedSla = expectedSla;
+        this.expectedSummaries = sortedLines(dir.resolve("replay/conversations.jsonl"));
+    }
+
+    private static List<String> sortedLines(Path file) {
+        try {
+            List<String> lines = new ArrayList<>(Files.readAllLines(file));
+            lines.sort(null);
+            return lines;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static PipelineFixture start(Path dir, int conversations, long seed) throws Exception {
-        EngineConfig.Builder b = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).toBuilder();
-        // Above the generated arrival disorder and any stall of a loaded machine (while an input
-        // stalls, its watermark advances with the wall clock); in a bounded run the final values
-        // do not depend on it.
-        b.outOfOrderness = Duration.ofMinutes(10);
-        EngineConfig config = b.build();
-        List<InteractionEvent> arrivals = TrafficSimulator.simulate(SimulationConfig.builder().seed(seed)
-                        .firstDay(LocalDate.of(2026, 3, 2)).conversationsPerDay(conversations).build())
-                .deliver(new DeliveryOptions(seed, Duration.ofSeconds(5), 0.01, 0)).arrivals();
+        return start(dir, conversations, seed, List.of());
+    }
+
+    /**
+     * @param later events that arrive after the generated day (produced last, part of the replay):
+     *     an unbounded run needs later traffic to move its watermark past the day's last deadlines
+     *     and FCR verdicts, as tomorrow's traffic does in production. The KPI windows from the day
+     *     of the first of them on are not compared: in an unbounded run they never become final.
+     */
+    public static PipelineFixture start(Path dir, int conversations, long seed, List<InteractionEvent> later)
+            throws Exception {
+        EngineConfig config = LivePipelineRun.testConfig();
+        List<InteractionEvent> arrivals = LivePipelineRun.simulatedDay(LocalDate.of(2026, 3, 2), conversations, seed);
+        if (!later.isEmpty()) {
+            arrivals = new ArrayList<>(arrivals);
+            arrivals.addAll(later);
+        }
         replay(arrivals, config, dir);
-        List<String> sla = new ArrayList<>(Files.readAllLines(dir.resolve("replay/sla.jsonl")));
-        sla.sort(null);
+        List<String> sla = sortedLines(dir.resolve("replay/sla.jsonl"));
         LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"));
-        return new PipelineFixture(dir, config, broker, arrivals, KpiComparison.replayKpis(dir.resolve("replay")), sla);
+        Instant compareBefore = later.stream().map(InteractionEvent::getOccurredAt).min(Instant::compareTo)
+                .map(t -> t.truncatedTo(ChronoUnit.DAYS)).orElse(null);
+        return new PipelineFixture(dir, config, broker, arrivals, KpiComparison.replayKpis(dir.resolve("replay")), sla,
+                compareBefore);
+    }
+
+    /** The snapshots of windows that start before {@link #compareBefore}, by key ({@code window|start|...}). */
+    private Map<String, JsonNode> compared(Map<String, JsonNode> kpis) {
+        if (compareBefore == null) {
+            return kpis;
+        }
+        Map<String, JsonNode> out = new java.util.TreeMap<>();
+        kpis.forEach((k, v) -> {
+            if (Instant.parse(k.split("\\|")[1]).isBefore(compareBefore)) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     /** Replays events (as a JSON Lines file in {@code dir}) into {@code dir/replay}, which it returns. */
@@ -90,10 +129,28 @@ public final class PipelineFixture implements AutoCloseable {
         return s;
     }
 
-    /** The run's latest KPI revisions equal the replay, and each SLA event is there exactly once. */
+    /**
+     * Whether the run's committed outputs equal the replay now (for unbounded runs, which never end:
+     * poll this, then cancel and {@link #assertOutputsEqualReplay assert}). A short summary of the
+     * differences, or null when there are none.
+     */
+    public String outputDifferences(KafkaSettings run) throws Exception {
+        Map<String, JsonNode> kpis = compared(KpiComparison.latestKafkaKpis(KafkaTopics.readAll(
+                broker.bootstrapServers(), run.kpiTopic())));
+        List<String> diffs = KpiComparison.differences(expectedKpis, kpis);
+        List<String> sla = committed(run.slaTopic(), SlaEvent.getDecoder()::decode);
+        List<String> summaries = committed(run.conversationsTopic(), ConversationSummary.getDecoder()::decode);
+        if (diffs.isEmpty() && sla.equals(expectedSla) && summaries.equals(expectedSummaries)) {
+            return null;
+        }
+        return diffs.size() + " KPI differences, " + sla.size() + " of " + expectedSla.size() + " SLA events, "
+                + summaries.size() + " of " + expectedSummaries.size() + " conversation summaries";
+    }
+
+    /** The run's latest KPI revisions equal the replay; each SLA event and conversation summary is there exactly once. */
     public void assertOutputsEqualReplay(KafkaSettings run) throws Exception {
-        Map<String, JsonNode> kpis = KpiComparison.latestKafkaKpis(KafkaTopics.readAll(broker.bootstrapServers(),
-                run.kpiTopic()));
+        Map<String, JsonNode> kpis = compared(KpiComparison.latestKafkaKpis(KafkaTopics.readAll(
+                broker.bootstrapServers(), run.kpiTopic())));
         Map<String, Integer> deadLetters = new java.util.TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(broker.bootstrapServers(), run.dlqTopic())) {
             var kind = r.headers().lastHeader(io.carekpi.connectors.kafka.DeadLetterSerializer.KIND);
@@ -103,21 +160,37 @@ public final class PipelineFixture implements AutoCloseable {
         List<String> diffs = KpiComparison.differences(expectedKpis, kpis);
         assertThat(diffs).as("care.kpi against the replay (%d differences; dead letters %s; %d snapshots)",
                 diffs.size(), deadLetters, kpis.size()).isEmpty();
-        List<String> sla = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(broker.bootstrapServers(), run.slaTopic())) {
-            sla.add(AvroJson.encode(SlaEvent.getDecoder().decode(r.value())));
+        assertExactlyOnce("care.sla", committed(run.slaTopic(), SlaEvent.getDecoder()::decode), expectedSla);
+        assertExactlyOnce("care.conversations",
+                committed(run.conversationsTopic(), ConversationSummary.getDecoder()::decode), expectedSummaries);
+    }
+
+    /** The committed records of a topic of Avro single-object records, as JSON lines, sorted. */
+    private List<String> committed(String topic, AvroDecoder decoder) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaTopics.readAll(broker.bootstrapServers(), topic)) {
+            out.add(AvroJson.encode(decoder.decode(r.value())));
         }
-        sla.sort(null);
-        List<String> missing = new ArrayList<>(expectedSla);
-        missing.removeAll(new java.util.HashSet<>(sla));
-        List<String> unexpected = new ArrayList<>(sla);
-        unexpected.removeAll(new java.util.HashSet<>(expectedSla));
-        long duplicates = sla.size() - sla.stream().distinct().count();
-        assertThat(sla).as("care.sla: %d events, %d expected; %d missing (first %s), %d unexpected (first %s), "
-                        + "%d duplicates", sla.size(), expectedSla.size(), missing.size(),
+        out.sort(null);
+        return out;
+    }
+
+    private interface AvroDecoder {
+        org.apache.avro.specific.SpecificRecordBase decode(byte[] value) throws java.io.IOException;
+    }
+
+    /** Each expected record exactly once, nothing else, with a summary of what differs. */
+    private static void assertExactlyOnce(String topic, List<String> actual, List<String> expected) {
+        List<String> missing = new ArrayList<>(expected);
+        missing.removeAll(new java.util.HashSet<>(actual));
+        List<String> unexpected = new ArrayList<>(actual);
+        unexpected.removeAll(new java.util.HashSet<>(expected));
+        long duplicates = actual.size() - actual.stream().distinct().count();
+        assertThat(actual).as("%s: %d records, %d expected; %d missing (first %s), %d unexpected (first %s), "
+                        + "%d duplicates", topic, actual.size(), expected.size(), missing.size(),
                         missing.stream().limit(2).toList(), unexpected.size(), unexpected.stream().limit(2).toList(),
                         duplicates)
-                .isNotEmpty().isEqualTo(expectedSla);
+                .isNotEmpty().isEqualTo(expected);
     }
 
     /** Starts the broker again on its data directory and port (after {@code broker.close()}). */

@@ -23,8 +23,10 @@ public final class KafkaConnectors {
     /**
      * The events source: committed offsets of the group, else the earliest. {@code bounded} stops
      * at the offsets that are latest when the job starts (tests and catch-up runs), else unbounded.
+     * A bounded run restored from a savepoint or checkpoint stops at the offsets of its first start
+     * ({@link BoundedRestoreKafkaSource}).
      */
-    public static KafkaSource<RawEvent> eventSource(KafkaSettings s, boolean bounded) {
+    public static BoundedRestoreKafkaSource<RawEvent> eventSource(KafkaSettings s, boolean bounded) {
         Properties p = s.client();
         p.setProperty("isolation.level", "read_committed");
         p.putIfAbsent("partition.discovery.interval.ms", "60000");
@@ -38,7 +40,7 @@ public final class KafkaConnectors {
         if (bounded) {
             b.setBounded(OffsetsInitializer.latest());
         }
-        return b.build();
+        return new BoundedRestoreKafkaSource<>(b.build());
     }
 
     /**
