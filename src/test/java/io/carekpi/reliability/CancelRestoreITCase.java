@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carekpi.connectors.kafka.KafkaSettings;
+import io.carekpi.io.AvroJson;
 import io.carekpi.jobs.LiveJob;
 import io.carekpi.schema.Channel;
+import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.InteractionEvent;
+import io.carekpi.schema.SlaEvent;
 import io.carekpi.testing.ConversationScript;
+import io.carekpi.testing.KafkaTopics;
+import io.carekpi.testing.KpiComparison;
 import io.carekpi.testing.PipelineFixture;
 import java.io.IOException;
 import java.net.URI;
@@ -23,7 +28,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -41,6 +49,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -196,6 +205,81 @@ class CancelRestoreITCase {
         assertThat(FaultInjection.Count.SEEN.get()).as("the restored run read the rest").isPositive()
                 .isLessThan(total);
         fixture.assertOutputsEqualReplay(run);
+    }
+
+    /**
+     * Upgrades: a savepoint of the live job taken by a released build (kept in
+     * {@code src/test/resources/upgrade/v1}: {@code InteractionEvent} v1, before {@code language}
+     * was added; written by {@link UpgradeSavepoint}) restores into this build, which reads the rest
+     * of the day. With what the released job had committed before it was stopped, the outputs are
+     * the replay's: every KPI's latest revision, each SLA event and conversation summary once.
+     */
+    @Test
+    void aSavepointOfTheReleasedV1JobRestoresIntoThisBuildAndTogetherTheyWriteTheReplaysOutputs(
+            @InjectClusterClient ClusterClient<?> cluster) throws Exception {
+        Path kept = Path.of("src/test/resources/upgrade/v1");
+        List<InteractionEvent> events = new ArrayList<>(UpgradeSavepoint.day());
+        events.addAll(laterTraffic());
+        Path replay = PipelineFixture.replay(events, fixture.config, Files.createDirectories(dir.resolve("upgrade")));
+        Instant compareBefore = Instant.parse("2026-03-20T00:00:00Z"); // the later traffic's windows never end
+        Map<String, JsonNode> expectedKpis = new TreeMap<>(KpiComparison.replayKpis(replay));
+        expectedKpis.keySet().removeIf(k -> !Instant.parse(k.split("\\|")[1]).isBefore(compareBefore));
+        TreeSet<String> expectedSla = new TreeSet<>(Files.readAllLines(replay.resolve("sla.jsonl")));
+
+        KafkaSettings run = UpgradeSavepoint.topics(fixture.broker.bootstrapServers());
+        fixture.broker.createCareTopics(run);
+        // The first half lands at the offsets the savepoint's source state recorded.
+        KafkaTopics.produce(fixture.broker.bootstrapServers(), run.eventsTopic(), events);
+        String savepoint = kept.resolve("savepoint").toAbsolutePath().toUri().toString();
+        FaultInjection.Count.SEEN.set(0);
+        JobClient job = start(run, savepoint);
+        assertRestoredFrom(cluster, job.getJobID(), savepoint);
+
+        List<ConsumerRecord<byte[], byte[]>> keptKpis = UpgradeSavepoint.readKept(kept.resolve("kpi.b64"));
+        List<ConsumerRecord<byte[], byte[]>> keptSla = UpgradeSavepoint.readKept(kept.resolve("sla.b64"));
+        String[] last = {"nothing read yet"};
+        await(job, () -> "the outputs of both builds equal to the replay (last check: " + last[0] + ")", 120, () -> {
+            try {
+                Map<String, JsonNode> kpis = new TreeMap<>(KpiComparison.latestKafkaKpis(concat(keptKpis,
+                        KafkaTopics.readAll(fixture.broker.bootstrapServers(), run.kpiTopic()))));
+                kpis.keySet().removeIf(k -> !Instant.parse(k.split("\\|")[1]).isBefore(compareBefore));
+                List<String> diffs = KpiComparison.differences(expectedKpis, kpis);
+                TreeSet<String> sla = KpiComparison.kafkaSla(concat(keptSla,
+                        KafkaTopics.readAll(fixture.broker.bootstrapServers(), run.slaTopic())));
+                last[0] = diffs.size() + " KPI differences (first " + diffs.stream().limit(1).toList() + "), "
+                        + sla.size() + " of " + expectedSla.size() + " SLA events";
+                return diffs.isEmpty() && sla.equals(expectedSla);
+            } catch (Exception e) {
+                last[0] = e.toString();
+                return false;
+            }
+        });
+        job.cancel().get(60, TimeUnit.SECONDS);
+        await(job, "the cancellation", 60, () -> status(job) == JobStatus.CANCELED);
+        assertThat(FaultInjection.Count.SEEN.get()).as("the upgraded job read the second half, not the first")
+                .isLessThan(events.size());
+
+        // exactly once across the upgrade: no SLA event or summary written by both builds
+        List<String> slaEvents = new ArrayList<>();
+        for (var r : concat(keptSla, KafkaTopics.readAll(fixture.broker.bootstrapServers(), run.slaTopic()))) {
+            slaEvents.add(AvroJson.encode(SlaEvent.getDecoder().decode(r.value())));
+        }
+        assertThat(slaEvents).as("SLA events of both builds").doesNotHaveDuplicates().hasSize(expectedSla.size());
+        List<String> summaries = new ArrayList<>();
+        for (var r : concat(UpgradeSavepoint.readKept(kept.resolve("conversations.b64")),
+                KafkaTopics.readAll(fixture.broker.bootstrapServers(), run.conversationsTopic()))) {
+            summaries.add(AvroJson.encode(ConversationSummary.getDecoder().decode(r.value())));
+        }
+        summaries.sort(null);
+        List<String> expectedSummaries = new ArrayList<>(Files.readAllLines(replay.resolve("conversations.jsonl")));
+        expectedSummaries.sort(null);
+        assertThat(summaries).as("conversation summaries of both builds").isEqualTo(expectedSummaries);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static void awaitSeen(JobClient job, long records) throws Exception {
