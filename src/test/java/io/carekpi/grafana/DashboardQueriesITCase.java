@@ -13,6 +13,7 @@ import io.carekpi.kpi.Counter;
 import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.KpiComparison;
 import io.carekpi.testing.LivePipelineRun;
+import io.carekpi.testing.MiniClusters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -51,9 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardQueriesITCase {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     private static final LocalDate DAY = LocalDate.of(2026, 3, 2);
     private static final Instant DAY_START = DAY.atStartOfDay(ZoneOffset.UTC).toInstant();

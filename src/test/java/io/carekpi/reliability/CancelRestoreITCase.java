@@ -14,6 +14,7 @@ import io.carekpi.schema.SlaEvent;
 import io.carekpi.testing.ConversationScript;
 import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.KpiComparison;
+import io.carekpi.testing.MiniClusters;
 import io.carekpi.testing.PipelineFixture;
 import java.io.IOException;
 import java.net.URI;
@@ -45,7 +46,6 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -71,9 +71,7 @@ class CancelRestoreITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     @TempDir static Path dir;
     private static PipelineFixture fixture;

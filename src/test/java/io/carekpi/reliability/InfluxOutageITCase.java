@@ -9,11 +9,11 @@ import io.carekpi.jobs.InfluxOutputs;
 import io.carekpi.jobs.LiveJob;
 import io.carekpi.testing.InfluxChecks;
 import io.carekpi.testing.LocalInflux;
+import io.carekpi.testing.MiniClusters;
 import io.carekpi.testing.PipelineFixture;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -29,9 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class InfluxOutageITCase {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     @TempDir Path dir;
 

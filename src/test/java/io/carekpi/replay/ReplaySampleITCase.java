@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carekpi.config.EngineConfig;
 import io.carekpi.io.EventJson;
 import io.carekpi.schema.InteractionEvent;
+import io.carekpi.testing.MiniClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -20,9 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The committed sample, replayed with the shipped live configuration (SLA policies included). */
 class ReplaySampleITCase {
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = MiniClusters.twoSlots();
 
     private static final Path SAMPLE = Path.of("jobs/replay/sample-events.jsonl");
     private static final Path CONFIG = Path.of("jobs/kpi-engine/config.yaml");
