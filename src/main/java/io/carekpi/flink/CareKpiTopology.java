@@ -9,6 +9,7 @@ import io.carekpi.schema.KpiSnapshot;
 import io.carekpi.schema.QueueGauge;
 import io.carekpi.schema.SlaEvent;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -26,7 +27,7 @@ import org.apache.flink.util.Collector;
  *                                          facts ──────────────┤              └─ customer signals
  *                                                              │                    │ keyBy(customer)
  *                                                              ├──── facts ── customer stage (FCR)
- *                                                    fan out to groupings ─ keyBy(grouping) ─ windows ─ kpis
+ *                                                    sum per grouping+window ─ keyBy(grouping) ─ windows ─ kpis
  * </pre>
  *
  * Every operator has a stable uid so savepoints survive changes of the job.
@@ -73,9 +74,10 @@ public final class CareKpiTopology {
                 .name("customer stage (FCR)").uid("customers");
 
         SingleOutputStreamOperator<KpiSnapshot> kpis = conversationFacts.union(customerFacts)
-                .flatMap(new Dimensions())
-                .name("fan out to groupings").uid("dimensions")
-                .keyBy(Dimensions::keyOf)
+                .transform("sum per grouping and window", TypeInformation.of(GroupedFacts.class),
+                        new PreAggregator(config))
+                .uid("dimensions")
+                .keyBy(GroupedFacts::key)
                 .process(new WindowedKpiFunction(config, mode == Mode.LIVE))
                 .name("windowed KPIs").uid("windows");
 

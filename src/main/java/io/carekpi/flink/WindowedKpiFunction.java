@@ -21,8 +21,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The window stage, keyed by grouping ({@link Dimensions#keyOf}): adds facts to the tumbling
- * windows of every configured size and emits {@link KpiSnapshot} upserts with increasing revisions.
+ * The window stage, keyed by grouping ({@link GroupedFacts#key}): adds facts, summed per grouping
+ * and window by {@link PreAggregator} (or one at a time), to the tumbling windows of every
+ * configured size and emits {@link KpiSnapshot} upserts with increasing revisions.
  *
  * <ul>
  *   <li>Early firing (live mode): changed windows are emitted every {@code earlyFiringInterval}
@@ -35,7 +36,7 @@ import org.apache.flink.util.OutputTag;
  * </ul>
  * In BATCH execution there is no early firing: each window is emitted once, final, revision 1.
  */
-public class WindowedKpiFunction extends KeyedProcessFunction<String, KpiFact, KpiSnapshot> {
+public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFacts, KpiSnapshot> {
     private static final long serialVersionUID = 1L;
     private static final int MAX_SIZES = 16;
 
@@ -75,32 +76,45 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, KpiFact, K
     }
 
     @Override
-    public void processElement(KpiFact f, Context ctx, Collector<KpiSnapshot> out) throws Exception {
+    public void processElement(GroupedFacts g, Context ctx, Collector<KpiSnapshot> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         boolean changed = false;
         for (int i = 0; i < windows.size(); i++) {
             WindowSpec w = windows.get(i);
-            long start = w.startOf(f.at);
+            long start = g.fact != null ? w.startOf(g.fact.at) : g.windowStarts[i];
             long last = w.endOf(start) - 1;
             if (last + retentionMs <= watermark) {
+                if (g.fact == null) {
+                    // PreAggregator sums only facts in time under the watermark it last forwarded,
+                    // and this stage's watermark never exceeds that one.
+                    throw new IllegalStateException("summed facts for " + w.label + " window " + start
+                            + " of " + GroupedFacts.key(g) + " arrived after the watermark " + watermark
+                            + " dropped it");
+                }
                 lateFacts.inc();
-                ctx.output(LATE_FACTS, f);
+                ctx.output(LATE_FACTS, g.fact);
                 continue;
             }
             long key = keyOf(start, i);
             WindowAccumulator acc = accumulators.get(key);
             if (acc == null) {
                 acc = new WindowAccumulator();
-                acc.channel = f.channel;
-                acc.agent = f.agent;
-                acc.queue = f.queue;
+                acc.channel = g.channel;
+                acc.agent = g.agent;
+                acc.queue = g.queue;
                 ctx.timerService().registerEventTimeTimer(last);
                 ctx.timerService().registerEventTimeTimer(last + retentionMs);
             }
-            acc.counters.apply(f);
-            acc.dirty = true;
+            if (g.fact != null) {
+                acc.counters.apply(g.fact);
+            } else {
+                acc.counters.merge(g.counters);
+            }
+            if (!acc.dirty) {
+                acc.dirty = true;
+                dirty.put(key, Boolean.TRUE);
+            }
             accumulators.put(key, acc);
-            dirty.put(key, Boolean.TRUE);
             changed = true;
         }
         if (changed && earlyFiringMs > 0 && earlyTimer.value() == null) {

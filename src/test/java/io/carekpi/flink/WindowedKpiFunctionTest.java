@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class WindowedKpiFunctionTest {
     private static final long T0 = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
     private static final long MIN = 60_000;
-    private KeyedOneInputStreamOperatorTestHarness<String, KpiFact, KpiSnapshot> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, GroupedFacts, KpiSnapshot> harness;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -29,7 +29,7 @@ class WindowedKpiFunctionTest {
         b.fcrWindow = Duration.ofHours(1);
         b.earlyFiringInterval = Duration.ofSeconds(2);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WindowedKpiFunction(b.build(), true)), Dimensions::keyOf,
+                new KeyedProcessOperator<>(new WindowedKpiFunction(b.build(), true)), GroupedFacts::key,
                 Types.STRING);
         harness.setProcessingTime(0);
         harness.open();
@@ -41,7 +41,7 @@ class WindowedKpiFunctionTest {
     }
 
     private void fact(long at, FactKind kind, long a) throws Exception {
-        harness.processElement(new StreamRecord<>(KpiFact.of(at, "VOICE", null, null, kind, a), at));
+        harness.processElement(new StreamRecord<>(GroupedFacts.of(KpiFact.of(at, "VOICE", null, null, kind, a)), at));
     }
 
     private List<KpiSnapshot> minuteSnapshots() {
