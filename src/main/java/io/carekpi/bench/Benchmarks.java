@@ -85,6 +85,8 @@ public final class Benchmarks implements Callable<Integer> {
     Path out;
 
     private String command = "bin/bench";
+    private long lastFacts;
+    private long lastGroupedFacts;
 
     public static void main(String[] args) {
         Benchmarks b = new Benchmarks();
@@ -131,7 +133,10 @@ public final class Benchmarks implements Callable<Integer> {
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         for (int r = 0; r < runs; r++) {
             long s = System.nanoTime();
-            long facts = new Baseline(config).run(Corpus.records);
+            Baseline baseline = new Baseline(config);
+            long facts = baseline.run(Corpus.records);
+            lastFacts = facts;
+            lastGroupedFacts = baseline.groupedFacts();
             record(rates, "baseline (1 thread, no Flink)", n, (System.nanoTime() - s) / 1_000_000, facts);
             record(rates, "engine, parallelism 1, heap", n, EngineThroughput.runMillis(config, 1, "hashmap"), -1);
             record(rates, "engine, parallelism 2, heap", n, EngineThroughput.runMillis(config, 2, "hashmap"), -1);
@@ -154,8 +159,18 @@ public final class Benchmarks implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "Corpus: %,d simulated events (%,d conversations a day), Avro "
                 + "single-object records in memory; all outputs to discarding sinks. Engine times include job "
                 + "start-up and the end-of-input flush. %d runs of each.%n%n", corpus.length, perDay, runs));
-        sb.append(table(rates));
+        sb.append(table(rates)).append(fanOut(corpus.length, config.windows.size()));
         return sb.toString();
+    }
+
+    /** What the window stage receives, counted by the baseline over the same corpus. */
+    private String fanOut(long n, int sizes) {
+        return String.format(Locale.ROOT, "%nFan-out, counted by the baseline over this corpus: %,d KPI facts (%.2f per "
+                + "event) become %,d grouped copies (%.2f per event, %.2f per fact) keyed into the window stage; the "
+                + "`all` grouping receives %,d of them (%.0f%%), all on one subtask whatever the parallelism, and "
+                + "each copy updates one accumulator per window size (%d sizes).%n%n", lastFacts,
+                (double) lastFacts / n, lastGroupedFacts, (double) lastGroupedFacts / n,
+                (double) lastGroupedFacts / lastFacts, lastFacts, 100.0 * lastFacts / lastGroupedFacts, sizes);
     }
 
     private String scaling(EngineConfig config) throws Exception {
@@ -175,7 +190,7 @@ public final class Benchmarks implements Callable<Integer> {
                 + "(same events, same machine); state as conversations grow 10x is in the next section.%n%n",
                 corpus.length, perDay, scale, (perDay + Corpus.MAX_SIMULATED_PER_DAY - 1) / Corpus.MAX_SIMULATED_PER_DAY,
                 perDay / ((perDay + Corpus.MAX_SIMULATED_PER_DAY - 1) / Corpus.MAX_SIMULATED_PER_DAY), scale, scale, runs));
-        sb.append(table(rates));
+        sb.append(table(rates)).append(fanOut(corpus.length, config.windows.size()));
         Corpus.records = new byte[0][];
         return sb.toString();
     }
