@@ -44,7 +44,11 @@ import java.util.stream.Stream;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,7 +81,7 @@ public final class EndToEnd {
                            Duration probeMeanGap, Duration checkpointInterval, DeliveryGuarantee delivery,
                            Duration earlyFiring, int parallelism) {}
 
-    public record Result(Settings settings, long eventsSent, double achievedRate, int probes,
+    public record Result(Settings settings, long eventsSent, double achievedRate, long backlog, int probes,
                          List<Long> kafkaFreshness, List<Long> influxFreshness, List<Long> slaLatency,
                          String outOfOrderness) {}
 
@@ -160,6 +164,7 @@ public final class EndToEnd {
             }
             long loadSent = load.sent - loadStart;
             double rate = loadSent / ((System.nanoTime() - t0) / 1e9);
+            long backlog = backlog(kafka);
             // let the last probes through: early firing, checkpoint, InfluxDB batching, SLA deadline
             long drainUntil = System.currentTimeMillis() + 20_000;
             while (System.currentTimeMillis() < drainUntil
@@ -181,7 +186,7 @@ public final class EndToEnd {
                 influxLatency.add(iv == null ? Long.MAX_VALUE : iv - at);
                 slaLatency.add(bv == null ? Long.MAX_VALUE : bv - (at + 2_000));
             }
-            return new Result(s, loadSent, rate, sentAt.size(), kafkaLatency, influxLatency, slaLatency,
+            return new Result(s, loadSent, rate, backlog, sentAt.size(), kafkaLatency, influxLatency, slaLatency,
                     config.outOfOrderness.toMillis() + " ms");
         } finally {
             for (AutoCloseable c : toStop) {
@@ -209,6 +214,29 @@ public final class EndToEnd {
             try (Stream<Path> paths = Files.walk(tmp)) {
                 paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }
+        }
+    }
+
+    /**
+     * Events of care.events not yet read by the job: end offsets minus the offsets its consumer
+     * group committed at the last completed checkpoint (so up to one checkpoint interval stale).
+     */
+    private static long backlog(LocalKafkaBroker kafka) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("carekpi")
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            int partitions = admin.describeTopics(List.of(KafkaSettings.EVENTS)).allTopicNames().get()
+                    .get(KafkaSettings.EVENTS).partitions().size();
+            for (int i = 0; i < partitions; i++) {
+                latest.put(new TopicPartition(KafkaSettings.EVENTS, i), OffsetSpec.latest());
+            }
+            long backlog = 0;
+            for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                backlog += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return backlog;
         }
     }
 
