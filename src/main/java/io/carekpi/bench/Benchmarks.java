@@ -253,8 +253,8 @@ public final class Benchmarks implements Callable<Integer> {
                 + "customer each), never answered nor closed; when the job's live gauges count all N waiting, a full "
                 + "checkpoint is triggered through Flink's REST API (`POST /jobs/:id/checkpoints`) with filesystem "
                 + "checkpoint storage in a temporary directory. *State* is `state_size` of "
-                + "`/jobs/:id/checkpoints/details/:cp` (Flink's own figure, equal to `checkpointed_size` for a full "
-                + "checkpoint); *on disk* is every file of the checkpoint directory; *duration* is the checkpoint's "
+                + "`/jobs/:id/checkpoints/details/:cp` (Flink's own figure for the whole state in the checkpoint); "
+                + "*on disk* is every file of the checkpoint directory; *duration* is the checkpoint's "
                 + "`end_to_end_duration`. Operator chaining is off in this benchmark so that Flink reports the state "
                 + "of each operator separately. Target: at most 1 KiB (1,024 bytes) per open conversation.\n\n");
         sb.append("| backend | parallelism | open conversations | state bytes | bytes / conversation | on disk | "
