@@ -33,6 +33,7 @@ public final class Baseline {
     private final Map<String, CustomerLedger> customers = new HashMap<>();
     private final Map<String, KpiCounters> windows = new HashMap<>();
     private long facts;
+    private long groupedFacts;
 
     public Baseline(EngineConfig config) {
         this.config = config;
@@ -85,10 +86,18 @@ public final class Baseline {
         return facts;
     }
 
+    /** Facts times the groupings each goes to (all, channel, channel+agent, channel+queue): the engine's window-stage input. */
+    public long groupedFacts() {
+        return groupedFacts;
+    }
+
     private void aggregate(KpiFact f) {
         facts++;
         String[] dims = {"|||", f.channel + "||", f.agent == null ? null : f.channel + "|" + f.agent + "|",
                 f.queue == null ? null : f.channel + "||" + f.queue};
+        for (String d : dims) {
+            groupedFacts += d == null ? 0 : 1;
+        }
         for (WindowSpec w : config.windows) {
             long start = w.startOf(f.at);
             for (String d : dims) {

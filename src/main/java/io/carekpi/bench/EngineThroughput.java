@@ -20,11 +20,15 @@ public final class EngineThroughput {
     private EngineThroughput() {}
 
     public static long runMillis(EngineConfig config, int parallelism, String stateBackend) throws Exception {
+        return runMillis(config, parallelism, stateBackend, Corpus.records.length);
+    }
+
+    /** The same over the first {@code n} events of the corpus. */
+    public static long runMillis(EngineConfig config, int parallelism, String stateBackend, long n) throws Exception {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         CareKpiTopology.configureLive(env);
-        long n = Corpus.records.length;
         DataStream<RawEvent> raw = env.fromSource(
                 new DataGeneratorSource<>(i -> RawEvent.ofBytes(Corpus.records[(int) (long) i], i).predecode(), n,
                         TypeInformation.of(RawEvent.class)),
