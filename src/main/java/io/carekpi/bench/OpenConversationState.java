@@ -23,7 +23,6 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -94,12 +93,7 @@ public final class OpenConversationState {
                             firstOnly(n), TypeInformation.of(RawEvent.class)),
                     CareKpiTopology.sourceWatermarks(config), "openings").setParallelism(1);
             CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
-            out.kpis().sinkTo(new DiscardingSink<>());
-            out.sla().sinkTo(new DiscardingSink<>());
-            out.conversations().sinkTo(new DiscardingSink<>());
-            out.rejected().sinkTo(new DiscardingSink<>());
-            out.late().sinkTo(new DiscardingSink<>());
-            out.lateFacts().sinkTo(new DiscardingSink<>());
+            EngineThroughput.discardAllButGauges(out);
             WAITING.clear();
             out.gauges().sinkTo(new WaitingTap()); // collectAsync would deliver only at checkpoints
             long t0 = System.nanoTime();
