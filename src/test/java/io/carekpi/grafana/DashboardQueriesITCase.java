@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.carekpi.config.Durations;
 import io.carekpi.connectors.influx.InfluxQuery;
 import io.carekpi.connectors.influx.LineProtocol;
 import io.carekpi.connectors.kafka.KafkaSettings;
@@ -347,7 +348,7 @@ class DashboardQueriesITCase {
             return "1m";
         }
         String value = interpolateVariables(min, selection);
-        return parseDuration(value).compareTo(Duration.ofMinutes(1)) > 0 ? value : "1m";
+        return Durations.parse(value).compareTo(Duration.ofMinutes(1)) > 0 ? value : "1m";
     }
 
     /** Substitutes Grafana's macros and the selected variables into an InfluxQL query. */
@@ -357,7 +358,7 @@ class DashboardQueriesITCase {
         all.put("timeFilter", timeFilter);
         all.put("__interval", interval);
         all.put("interval", interval);
-        all.put("__interval_ms", String.valueOf(parseDuration(interval).toMillis()));
+        all.put("__interval_ms", String.valueOf(Durations.parse(interval).toMillis()));
         return interpolateVariables(query, all);
     }
 
@@ -391,20 +392,6 @@ class DashboardQueriesITCase {
         return "time >= '" + from + "' AND time < '" + to + "'";
     }
 
-    private static Duration parseDuration(String d) {
-        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(d);
-        if (!m.matches()) {
-            throw new AssertionError("not a Grafana interval: " + d);
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
-    }
 
     // ------------------------------------------------------------------ checks
 
