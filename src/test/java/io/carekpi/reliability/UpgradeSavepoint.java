@@ -1,14 +1,11 @@
 package io.carekpi.reliability;
 
-import io.carekpi.config.EngineConfig;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.connectors.kafka.LocalKafkaBroker;
 import io.carekpi.jobs.LiveJob;
 import io.carekpi.schema.InteractionEvent;
-import io.carekpi.sim.DeliveryOptions;
-import io.carekpi.sim.SimulationConfig;
-import io.carekpi.sim.TrafficSimulator;
 import io.carekpi.testing.KafkaTopics;
+import io.carekpi.testing.LivePipelineRun;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +47,7 @@ final class UpgradeSavepoint {
 
     /** The generated day, in arrival order. */
     static List<InteractionEvent> day() {
-        return TrafficSimulator.simulate(SimulationConfig.builder().seed(SEED).firstDay(DAY)
-                        .conversationsPerDay(CONVERSATIONS).build())
-                .deliver(new DeliveryOptions(SEED, Duration.ofSeconds(5), 0.01, 0)).arrivals();
+        return LivePipelineRun.simulatedDay(DAY, CONVERSATIONS, SEED);
     }
 
     /** What the kept job had read when it was stopped. */
@@ -66,12 +61,6 @@ final class UpgradeSavepoint {
         return new KafkaSettings(d.bootstrapServers(), d.clientProperties(), "upgrade.events", "upgrade.kpi",
                 "upgrade.sla", "upgrade.conversations", "upgrade.dlq", "upgrade.queue", "carekpi-upgrade",
                 "carekpi-upgrade", d.deliveryGuarantee());
-    }
-
-    static EngineConfig config() throws Exception {
-        EngineConfig.Builder b = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).toBuilder();
-        b.outOfOrderness = Duration.ofMinutes(10); // as in every pipeline test: no stall makes events late
-        return b.build();
     }
 
     /** Kept Kafka output records: one Base64 value per line. */
@@ -95,7 +84,7 @@ final class UpgradeSavepoint {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(500));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(2);
-            LiveJob.build(env, config(), s, false);
+            LiveJob.build(env, LivePipelineRun.testConfig(), s, false);
             JobClient job = env.executeAsync("kept for the upgrade test");
             awaitAllRead(broker, s);
             String savepoint = job.stopWithSavepoint(false, work.resolve("savepoints").toUri().toString(),
