@@ -1,13 +1,18 @@
 # Image of the CareKPI job for a Flink cluster (docker compose, Kubernetes operator): the cluster
-# jar (Flink provided by the image) in usrlib, the live configuration in /opt/carekpi.
+# jar (the engine alone, Flink provided by the image) in usrlib, the live configuration in
+# /opt/carekpi, and the runnable jar with the tools (simulator) at /opt/carekpi/carekpi.jar.
 # Build: docker build -t carekpi:0.1.0 .
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 COPY schemas schemas
-COPY src src
-RUN mvn -B -q -DskipTests -Pcluster package
+COPY engine engine
+COPY tools tools
+COPY system-tests/pom.xml system-tests/pom.xml
+RUN mvn -B -q -DskipTests package \
+ && mvn -B -q -DskipTests -Pcluster -pl engine -am package
 
 FROM flink:2.2-java17
-COPY --from=build /src/target/carekpi.jar /opt/flink/usrlib/carekpi.jar
+COPY --from=build /src/target/carekpi-cluster.jar /opt/flink/usrlib/carekpi.jar
+COPY --from=build /src/target/carekpi.jar /opt/carekpi/carekpi.jar
 COPY jobs/kpi-engine/config.yaml /opt/carekpi/config.yaml

@@ -1,0 +1,38 @@
+package io.carekpi.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the engine's cluster jar: {@code run} (the live job) and {@code replay}. The runnable
+ * {@code carekpi.jar} adds the tools' commands ({@code demo}, {@code simulate}) to the same command line.
+ */
+@Command(
+        name = "carekpi",
+        mixinStandardHelpOptions = true,
+        version = "carekpi 0.1.0",
+        description = "Real-time customer-care KPIs on Apache Flink.",
+        subcommands = {RunCommand.class, ReplayCommand.class})
+public final class CareKpiCli implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code (used by tests, which must not call System.exit). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The engine's commands ({@code run}, {@code replay}); the tools add theirs to it. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new CareKpiCli());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

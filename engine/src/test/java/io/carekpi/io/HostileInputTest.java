@@ -1,0 +1,162 @@
+package io.carekpi.io;
+
+import static io.carekpi.schema.Channel.WHATSAPP;
+import static io.carekpi.testing.ConversationScript.conversation;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carekpi.flink.DecodeFunction;
+import io.carekpi.flink.EventEnvelope;
+import io.carekpi.flink.RawEvent;
+import io.carekpi.io.EventAvro;
+import io.carekpi.io.EventJson;
+import io.carekpi.kpi.EventValidator;
+import io.carekpi.schema.EventType;
+import io.carekpi.schema.InteractionEvent;
+import io.carekpi.schema.SurveyKind;
+import io.carekpi.testing.ConversationScript;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile input never fails the decode stage and is never silently lost: each record is either a
+ * valid event, an ignored-and-counted unknown type, or a dead letter with a reason. Seeded, so a
+ * failure reproduces.
+ */
+class HostileInputTest {
+    private static final long SEED = 20261123L;
+
+    private static List<InteractionEvent> validEvents() {
+        List<InteractionEvent> out = new ArrayList<>();
+        ConversationScript c = conversation("c-hostile", WHATSAPP).customer("u1").queue("billing");
+        out.addAll(c.at(0).opened().at(3).botMessage().at(40).assigned("alice").at(41).agentMessage("alice")
+                .at(50).customerMessage().at(60).holdStarted().at(70).holdEnded().at(90).resolved("alice")
+                .at(95).survey(SurveyKind.NPS, 9, null, null).at(96).articleViewed("kb-1", 1200).events());
+        return out;
+    }
+
+    /** Decodes like the live source and the decode stage do: never throws, reason when invalid. */
+    private static String outcome(RawEvent raw) {
+        raw.predecode();
+        if (raw.problem != null) {
+            assertThat(raw.problem).isNotBlank();
+            return "rejected";
+        }
+        String problem = EventValidator.problem(raw.decoded);
+        if (problem != null) {
+            assertThat(problem).isNotBlank();
+            return "invalid";
+        }
+        return raw.decoded.getType() == EventType.UNKNOWN ? "unknown-type" : "valid";
+    }
+
+    @Test
+    void randomMutationsOfValidJsonLinesAreDecodedOrRejectedWithAReason() {
+        Random r = new Random(SEED);
+        List<String> lines = validEvents().stream().map(EventJson::encode).toList();
+        String alphabet = "{}[]\":,0123456789-eE.tfnulSTRINGabcxyz\\ \u00e9\u2603\u0000";
+        int[] outcomes = new int[4];
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder s = new StringBuilder(lines.get(r.nextInt(lines.size())));
+            for (int m = 1 + r.nextInt(4); m > 0 && s.length() > 0; m--) {
+                int at = r.nextInt(s.length());
+                switch (r.nextInt(3)) {
+                    case 0 -> s.deleteCharAt(at);
+                    case 1 -> s.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                    default -> s.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+            }
+            String o = outcome(RawEvent.ofText(s.toString(), i));
+            outcomes[List.of("rejected", "invalid", "unknown-type", "valid").indexOf(o)]++;
+        }
+        assertThat(outcomes[0]).as("most mutations break the record").isGreaterThan(1000);
+        assertThat(Arrays.stream(outcomes).sum()).isEqualTo(5_000);
+    }
+
+    @Test
+    void bitFlipsTruncationsAndRandomBytesInAvroNeverEscapeAsExceptions() {
+        Random r = new Random(SEED + 1);
+        List<byte[]> records = validEvents().stream().map(EventAvro::encode).toList();
+        int cases = 0;
+        for (byte[] valid : records) {
+            for (int len = 0; len < valid.length; len++) {
+                assertThat(outcome(RawEvent.ofBytes(Arrays.copyOf(valid, len), cases++))).isNotNull();
+            }
+        }
+        for (int i = 0; i < 4_000; i++) {
+            byte[] b = records.get(r.nextInt(records.size())).clone();
+            for (int m = 1 + r.nextInt(3); m > 0; m--) {
+                int at = r.nextInt(b.length);
+                b[at] = (byte) (b[at] ^ (1 << r.nextInt(8)));
+            }
+            assertThat(outcome(RawEvent.ofBytes(b, cases++))).isNotNull();
+        }
+        for (int i = 0; i < 2_000; i++) {
+            byte[] b = new byte[r.nextInt(200)];
+            r.nextBytes(b);
+            if (i % 2 == 0 && b.length > 2) {
+                b[0] = (byte) 0xC3; // looks like single-object encoding
+                b[1] = 0x01;
+            }
+            assertThat(outcome(RawEvent.ofBytes(b, cases++))).isNotNull();
+        }
+        assertThat(cases).isGreaterThan(6_000);
+    }
+
+    @Test
+    void namedHostileRecordsGetTheirReasons() {
+        String base = "{\"eventId\":\"e1\",\"conversationId\":\"c1\",\"channel\":\"SMS\",";
+        String now = "\"occurredAt\":\"2026-03-02T09:00:00Z\",";
+        assertThat(reason(base + now + "\"type\":\"CUSTOMER_MESSAGE\",\"agentId\":\"" + "x".repeat(1_000_000) + "\"}"))
+                .contains("agentId is 1000000 characters long");
+        assertThat(reason(base + "\"occurredAt\":\"3026-01-01T00:00:00Z\",\"type\":\"CUSTOMER_MESSAGE\"}"))
+                .contains("ahead of the clock");
+        assertThat(reason(base + "\"occurredAt\":1000,\"type\":\"CUSTOMER_MESSAGE\"}")).contains("before 2000");
+        assertThat(reason(base + now + "\"type\":\"CUSTOMER_MESSAGE\",\"queue\":42}")).contains("queue: expected a string");
+        assertThat(reason(base + now + "\"type\":\"SURVEY_RESPONSE\",\"survey\":{\"kind\":\"CES\",\"score\":99}}"))
+                .contains("outside its scale");
+        assertThat(reason(base + "\"occurredAt\":99999999999999999999,\"type\":\"CUSTOMER_MESSAGE\"}"))
+                .contains("occurredAt");
+        RawEvent unknown = RawEvent.ofText(base + now + "\"type\":\"CUSTOMER_TELEPORTED\"}", 1);
+        assertThat(outcome(unknown)).isEqualTo("unknown-type");
+    }
+
+    private static String reason(String line) {
+        RawEvent raw = RawEvent.ofText(line, 1).predecode();
+        return raw.problem != null ? raw.problem : EventValidator.problem(raw.decoded);
+    }
+
+    @Test
+    void theDecodeStageAccountsForEveryRecord() throws Exception {
+        Random r = new Random(SEED + 2);
+        List<String> lines = validEvents().stream().map(EventJson::encode).toList();
+        int[] expected = new int[4];
+        List<String> outcomes = List.of("rejected", "invalid", "unknown-type", "valid");
+        try (var harness = new OneInputStreamOperatorTestHarness<RawEvent, EventEnvelope>(
+                new ProcessOperator<>(new DecodeFunction()))) {
+            harness.open();
+            int n = 3_000;
+            for (int i = 0; i < n; i++) {
+                String line = lines.get(r.nextInt(lines.size()));
+                if (r.nextBoolean()) {
+                    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+                    b[r.nextInt(b.length)] = (byte) r.nextInt(128);
+                    line = new String(b, StandardCharsets.UTF_8);
+                }
+                expected[outcomes.indexOf(outcome(RawEvent.ofText(line, i)))]++;
+                harness.processElement(new StreamRecord<>(RawEvent.ofText(line, i)));
+            }
+            int deadLetters = harness.getSideOutput(DecodeFunction.REJECTED) == null
+                    ? 0 : harness.getSideOutput(DecodeFunction.REJECTED).size();
+            assertThat(harness.extractOutputValues()).hasSize(expected[3]);
+            assertThat(deadLetters).isEqualTo(expected[0] + expected[1]).isPositive();
+            assertThat(expected[3] + deadLetters + expected[2]).as("every record accounted for").isEqualTo(n);
+        }
+    }
+}

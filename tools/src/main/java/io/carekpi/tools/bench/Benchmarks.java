@@ -1,0 +1,451 @@
+package io.carekpi.tools.bench;
+
+import io.carekpi.config.EngineConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the benchmarks side by side in one JVM and writes docs/benchmarks.md. Parts:
+ * <ul>
+ *   <li>{@code throughput}: the single-threaded baseline and the engine at parallelism 1 and 2
+ *       (heap; RocksDB at parallelism 2) over the same in-memory corpus, each repeated;</li>
+ *   <li>{@code scaling}: the same with {@code --scale} times more conversations a day;</li>
+ *   <li>{@code state}: checkpoint bytes and duration per open conversation;</li>
+ *   <li>{@code sla}: SLA alert latency in a local Flink without Kafka;</li>
+ *   <li>{@code e2e} (only with {@code --end-to-end}): freshness and SLA alert latency on a real
+ *       Kafka broker and InfluxDB.</li>
+ * </ul>
+ * Each part replaces its own section of the document (with the command, machine and load that
+ * produced it) and keeps the others, so the end-to-end part can be run on its own.
+ * Absolute numbers on a 2-core machine are noisy; the ratios measured in one run are what we track.
+ */
+@Command(name = "benchmarks", mixinStandardHelpOptions = true)
+public final class Benchmarks implements Callable<Integer> {
+    static final List<String> ALL_PARTS = List.of("throughput", "scaling", "state", "sla", "e2e");
+
+    @Option(names = "--events", defaultValue = "5000000", description = "Corpus size (default ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--conversations-per-day", defaultValue = "60000")
+    int conversationsPerDay;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Repetitions of each measurement.")
+    int runs;
+
+    @Option(names = "--rocksdb", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure parallelism 2 with the RocksDB state backend (default on; --no-rocksdb).")
+    boolean rocksdb;
+
+    @Option(names = "--rocksdb-events", defaultValue = "300000",
+            description = "RocksDB is measured over the first N events of the corpus (default ${DEFAULT-VALUE}: over "
+                    + "the whole 5M-event corpus one RocksDB run did not finish in 18 minutes on 2 cores).")
+    long rocksdbEvents;
+
+    @Option(names = "--scale", defaultValue = "10",
+            description = "Scaling part: conversations a day multiplied by this (default ${DEFAULT-VALUE}).")
+    int scale;
+
+    @Option(names = "--state-conversations", split = ",", defaultValue = "100000,1000000",
+            description = "Open conversations of the state part (default ${DEFAULT-VALUE}).")
+    long[] stateConversations;
+
+    @Option(names = "--state-backends", split = ",", defaultValue = "hashmap,rocksdb")
+    String[] stateBackends;
+
+    @Option(names = "--state-rocksdb-conversations", split = ",", defaultValue = "100000",
+            description = "Open conversations of the state part with RocksDB (default ${DEFAULT-VALUE}; 1M takes "
+                    + "minutes: every conversation's facts go through the window stage's RocksDB state).")
+    long[] stateRocksdbConversations;
+
+    @Option(names = "--sla-breaches", defaultValue = "300",
+            description = "Breaches timed by the SLA alert latency benchmark (default ${DEFAULT-VALUE}).")
+    int slaBreaches;
+
+    @Option(names = "--parts", split = ",", defaultValue = "throughput,scaling,state,sla",
+            description = "Parts to run: throughput, scaling, state, sla, e2e "
+                    + "(default ${DEFAULT-VALUE}).")
+    List<String> parts;
+
+    @Option(names = {"--end-to-end", "e2e"},
+            description = "Run only the end-to-end part (a real Kafka broker and InfluxDB; needs influxd).")
+    boolean endToEnd;
+
+    @Option(names = "--e2e-rate", defaultValue = "20000", description = "Offered load, events/s (default ${DEFAULT-VALUE}).")
+    double e2eRate;
+
+    @Option(names = "--e2e-seconds", defaultValue = "60", description = "Measured seconds per configuration.")
+    int e2eSeconds;
+
+    @Option(names = "--out", defaultValue = "docs/benchmarks.md")
+    Path out;
+
+    private String command = "bin/bench";
+    private long lastFacts;
+    private long lastGroupedFacts;
+
+    public static void main(String[] args) {
+        Benchmarks b = new Benchmarks();
+        b.command = ("bin/bench " + String.join(" ", args)).strip();
+        System.exit(new CommandLine(b).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> run = endToEnd ? List.of("e2e") : parts;
+        for (String p : run) {
+            if (!ALL_PARTS.contains(p)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown part " + p + ", one of " + ALL_PARTS);
+            }
+        }
+        if (run.contains("e2e")) {
+            EndToEnd.requireInfluxd(); // fail before anything else runs
+        }
+        EngineConfig.Builder b = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).toBuilder();
+        b.outOfOrderness = Duration.ofMinutes(10); // the corpus is read in two halves at parallelism 2
+        EngineConfig corpusConfig = b.build();
+        // each part is written as soon as it is measured, so a long run keeps what it has
+        if (run.contains("throughput")) {
+            write("throughput", throughput(corpusConfig, conversationsPerDay, true));
+        }
+        if (run.contains("scaling")) {
+            write("scaling", scaling(corpusConfig));
+        }
+        if (run.contains("state")) {
+            write("state", state());
+        }
+        if (run.contains("sla")) {
+            write("sla", sla());
+        }
+        if (run.contains("e2e")) {
+            write("e2e", endToEnd());
+        }
+        return 0;
+    }
+
+    // --- throughput ------------------------------------------------------------------------------
+
+    private Map<String, List<Double>> rates(EngineConfig config, long n, boolean withRocksDb) throws Exception {
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        for (int r = 0; r < runs; r++) {
+            long s = System.nanoTime();
+            Baseline baseline = new Baseline(config);
+            long facts = baseline.run(Corpus.records);
+            lastFacts = facts;
+            lastGroupedFacts = baseline.groupedFacts();
+            record(rates, "baseline (1 thread, no Flink)", n, (System.nanoTime() - s) / 1_000_000, facts);
+            record(rates, "engine, parallelism 1, heap", n, EngineThroughput.runMillis(config, 1, "hashmap"), -1);
+            record(rates, "engine, parallelism 2, heap", n, EngineThroughput.runMillis(config, 2, "hashmap"), -1);
+            if (withRocksDb) {
+                long m = Math.min(n, rocksdbEvents);
+                record(rates, String.format(Locale.ROOT, "engine, parallelism 2, RocksDB (first %,d events)", m), m,
+                        EngineThroughput.runMillis(config, 2, "rocksdb", m), -1);
+            }
+        }
+        return rates;
+    }
+
+    private String throughput(EngineConfig config, int perDay, boolean withRocksDb) throws Exception {
+        String before = loadAverage();
+        long t0 = System.nanoTime();
+        byte[][] corpus = Corpus.generate(events, perDay, 1);
+        System.out.printf(Locale.ROOT, "corpus: %,d events, %,d conversations a day, in %.1f s%n", corpus.length, perDay,
+                (System.nanoTime() - t0) / 1e9);
+        Map<String, List<Double>> rates = rates(config, corpus.length, withRocksDb && rocksdb);
+        StringBuilder sb = new StringBuilder("## Throughput\n\n");
+        sb.append(header(before));
+        sb.append(String.format(Locale.ROOT, "Corpus: %,d simulated events (%,d conversations a day), Avro "
+                + "single-object records in memory; all outputs to discarding sinks. Engine times include job "
+                + "start-up and the end-of-input flush. %d runs of each%s.%n%n", corpus.length, perDay, runs,
+                withRocksDb && rocksdb && rocksdbEvents < corpus.length ? String.format(Locale.ROOT, "; RocksDB over the "
+                        + "first %,d events only (`--rocksdb-events`, see the notes), so its ratio compares rates over "
+                        + "different spans of the corpus", rocksdbEvents) : ""));
+        sb.append(table(rates)).append(fanOut(corpus.length, config.windows.size()));
+        return sb.toString();
+    }
+
+    /** What the window stage receives, counted by the baseline over the same corpus. */
+    private String fanOut(long n, int sizes) {
+        return String.format(Locale.ROOT, "%nFan-out, counted by the baseline over this corpus: %,d KPI facts (%.2f per "
+                + "event) become %,d grouped copies (%.2f per event, %.2f per fact) keyed into the window stage; the "
+                + "`all` grouping receives %,d of them (%.0f%%), all on one subtask whatever the parallelism, and "
+                + "each copy updates one accumulator per window size (%d sizes).%n%n", lastFacts,
+                (double) lastFacts / n, lastGroupedFacts, (double) lastGroupedFacts / n,
+                (double) lastGroupedFacts / lastFacts, lastFacts, 100.0 * lastFacts / lastGroupedFacts, sizes);
+    }
+
+    private String scaling(EngineConfig config) throws Exception {
+        String before = loadAverage();
+        int perDay = conversationsPerDay * scale;
+        long t0 = System.nanoTime();
+        byte[][] corpus = Corpus.generate(events, perDay, 1);
+        System.out.printf(Locale.ROOT, "scaled corpus: %,d events, %,d conversations a day, in %.1f s%n",
+                corpus.length, perDay, (System.nanoTime() - t0) / 1e9);
+        Map<String, List<Double>> rates = rates(config, corpus.length, false);
+        StringBuilder sb = new StringBuilder("## Scaling: " + scale + "x conversations a day\n\n");
+        sb.append(header(before));
+        sb.append(String.format(Locale.ROOT, "Corpus: %,d events with %,d conversations a day (%dx the throughput "
+                + "corpus): %d independently simulated days of %,d conversations overlaid on the same day, cut where "
+                + "the corpus reaches its size, so the same number of events spans %dx fewer hours and %dx as many "
+                + "conversations are open at any instant. %d runs of each. Compare with the throughput table "
+                + "(same events, same machine); state as conversations grow 10x is in the next section.%n%n",
+                corpus.length, perDay, scale, (perDay + Corpus.MAX_SIMULATED_PER_DAY - 1) / Corpus.MAX_SIMULATED_PER_DAY,
+                perDay / ((perDay + Corpus.MAX_SIMULATED_PER_DAY - 1) / Corpus.MAX_SIMULATED_PER_DAY), scale, scale, runs));
+        sb.append(table(rates)).append(fanOut(corpus.length, config.windows.size()));
+        Corpus.records = new byte[0][];
+        return sb.toString();
+    }
+
+    private static String table(Map<String, List<Double>> rates) {
+        double baseline = median(rates.get("baseline (1 thread, no Flink)"));
+        StringBuilder sb = new StringBuilder();
+        sb.append("| measurement | min events/s | median | max | median / baseline |\n|---|---:|---:|---:|---:|\n");
+        rates.forEach((name, list) -> sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2f |%n",
+                name, list.stream().mapToDouble(d -> d).min().orElse(0), median(list),
+                list.stream().mapToDouble(d -> d).max().orElse(0), median(list) / baseline)));
+        return sb.toString();
+    }
+
+    private static void record(Map<String, List<Double>> rates, String name, long n, long millis, long facts) {
+        double perSecond = n * 1000.0 / Math.max(1, millis);
+        rates.computeIfAbsent(name, k -> new ArrayList<>()).add(perSecond);
+        System.out.printf(Locale.ROOT, "%-34s %,12.0f events/s (%d ms)%s%n", name, perSecond, millis,
+                facts >= 0 ? String.format(Locale.ROOT, ", %,d facts", facts) : "");
+    }
+
+    // --- state per open conversation ---------------------------------------------------------------
+
+    private String state() throws Exception {
+        String before = loadAverage();
+        EngineConfig config = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml"));
+        List<OpenConversationState.Result> results = new ArrayList<>();
+        for (String backend : stateBackends) {
+            for (long n : "rocksdb".equals(backend) ? stateRocksdbConversations : stateConversations) {
+                // RocksDB at parallelism 2 only, as in the throughput table (it is the slow one)
+                for (int p : "rocksdb".equals(backend) ? new int[] {2} : new int[] {1, 2}) {
+                    OpenConversationState.Result r = OpenConversationState.measure(config, n, backend, p);
+                    System.out.printf(Locale.ROOT, "state: %s p%d %,d open: %,d bytes (%.0f B each), on disk %,d, "
+                                    + "checkpoint %d ms; by operator %s%n", backend, p, n, r.checkpoint().stateSize(),
+                            r.bytesPerConversation(), r.bytesOnDisk(), r.checkpoint().durationMs(),
+                            r.checkpoint().stateSizeByVertex());
+                    results.add(r);
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder("## State per open conversation\n\n");
+        sb.append(header(before));
+        sb.append("The live topology (shipped `jobs/kpi-engine/config.yaml`) opens N conversations, one first "
+                + "`CUSTOMER_MESSAGE` each (stamped with the wall clock, spread over the 10 channels and 4 queues, one "
+                + "customer each), never answered nor closed; when the job's live gauges count all N waiting, a full "
+                + "checkpoint is triggered through Flink's REST API (`POST /jobs/:id/checkpoints`) with filesystem "
+                + "checkpoint storage in a temporary directory. *State* is `state_size` of "
+                + "`/jobs/:id/checkpoints/details/:cp` (Flink's own figure for the whole state in the checkpoint); "
+                + "*on disk* is every file of the checkpoint directory; *duration* is the checkpoint's "
+                + "`end_to_end_duration`. Operator chaining is off in this benchmark so that Flink reports the state "
+                + "of each operator separately. Target: at most 1 KiB (1,024 bytes) per open conversation.\n\n");
+        sb.append("| backend | parallelism | open conversations | state bytes | bytes / conversation | on disk | "
+                + "checkpoint duration | time to open them |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (OpenConversationState.Result r : results) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d | **%,.0f** | %,d | %,d ms | %.1f s |%n",
+                    r.backend(), r.parallelism(), r.conversations(), r.checkpoint().stateSize(),
+                    r.bytesPerConversation(), r.bytesOnDisk(), r.checkpoint().durationMs(), r.openMillis() / 1000.0));
+        }
+        sb.append("\nState by operator (bytes per open conversation):\n\n");
+        List<String> operators = new ArrayList<>();
+        results.forEach(r -> r.checkpoint().stateSizeByVertex().keySet().forEach(k -> {
+            if (!operators.contains(k)) {
+                operators.add(k);
+            }
+        }));
+        sb.append("| operator |");
+        results.forEach(r -> sb.append(String.format(Locale.ROOT, " %s p%d %s |", r.backend(), r.parallelism(),
+                r.conversations() >= 1_000_000 ? r.conversations() / 1_000_000 + "M" : r.conversations() / 1_000 + "k")));
+        sb.append("\n|---|").append("---:|".repeat(results.size())).append('\n');
+        for (String op : operators) {
+            boolean any = results.stream().anyMatch(r -> r.checkpoint().stateSizeByVertex().getOrDefault(op, 0L) > 0);
+            if (!any) {
+                continue;
+            }
+            sb.append("| ").append(op.replace("|", "\\|")).append(" |");
+            for (OpenConversationState.Result r : results) {
+                sb.append(String.format(Locale.ROOT, " %,.0f |",
+                        (double) r.checkpoint().stateSizeByVertex().getOrDefault(op, 0L) / r.conversations()));
+            }
+            sb.append('\n');
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    // --- SLA alert latency without Kafka ---------------------------------------------------------
+
+    private String sla() throws Exception {
+        String before = loadAverage();
+        List<Long> latency = SlaAlertLatency.measure(slaBreaches, 50, Duration.ofMillis(500));
+        latency.sort(null);
+        System.out.printf(Locale.ROOT, "SLA alert latency: p50 %d ms, p99 %d ms, max %d ms over %d breaches%n",
+                pct(latency, 0.5), pct(latency, 0.99), latency.get(latency.size() - 1), latency.size());
+        return "## SLA alert latency (live mode, local Flink, no Kafka)\n\n" + header(before)
+                + String.format(Locale.ROOT, "%d first-response breaches (2 s threshold, 50 openings/s stamped with the "
+                + "wall clock, `outOfOrderness` 500 ms, watermarks every 100 ms), deadline to arrival at the job's "
+                + "output: **p50 %d ms, p90 %d ms, p99 %d ms, max %d ms**. The floor is `outOfOrderness` plus the "
+                + "watermark interval.%n%n", latency.size(), pct(latency, 0.5), pct(latency, 0.9), pct(latency, 0.99),
+                latency.get(latency.size() - 1));
+    }
+
+    // --- end to end ----------------------------------------------------------------------------
+
+    private String endToEnd() throws Exception {
+        String before = loadAverage();
+        List<EndToEnd.Settings> configurations = List.of(
+                new EndToEnd.Settings("as shipped: exactly-once, checkpoints every 2 s, early firing every 2 s",
+                        e2eRate, Duration.ofSeconds(30), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
+                        Duration.ofSeconds(2), DeliveryGuarantee.EXACTLY_ONCE, Duration.ofSeconds(2), 2),
+                new EndToEnd.Settings("exactly-once, checkpoints every 500 ms, early firing every 200 ms",
+                        e2eRate, Duration.ofSeconds(30), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
+                        Duration.ofMillis(500), DeliveryGuarantee.EXACTLY_ONCE, Duration.ofMillis(200), 2),
+                new EndToEnd.Settings("at-least-once, checkpoints every 2 s, early firing every 200 ms",
+                        e2eRate, Duration.ofSeconds(30), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
+                        Duration.ofSeconds(2), DeliveryGuarantee.AT_LEAST_ONCE, Duration.ofMillis(200), 2));
+        List<EndToEnd.Result> results = new ArrayList<>();
+        for (EndToEnd.Settings s : configurations) {
+            EndToEnd.Result r = EndToEnd.run(s);
+            System.out.printf(Locale.ROOT, "e2e %s: %,.0f events/s offered, backlog %,d, %d probes; care.kpi %s; "
+                    + "InfluxDB %s; care.sla %s%n", s.name(), r.achievedRate(), r.backlog(), r.probes(), summary(r.kafkaFreshness()),
+                    summary(r.influxFreshness()), summary(r.slaLatency()));
+            results.add(r);
+        }
+        StringBuilder sb = new StringBuilder("## End to end (real Kafka broker and InfluxDB)\n\n");
+        sb.append(header(before));
+        sb.append(String.format(Locale.ROOT, "A KRaft Kafka broker (`LocalKafkaBroker`, `care.events` with 4 partitions), "
+                + "InfluxDB 1.x (`bin/influxdb start`) and the live job (`LiveJob` with the InfluxDB sinks, set up by "
+                + "`RuntimeSettings` as `carekpi run` does: heap state, parallelism 2, shipped "
+                + "`jobs/kpi-engine/config.yaml`, `outOfOrderness` %s) in a local Flink, all on this machine. Offered "
+                + "load: simulated conversations re-stamped with the wall clock as they are sent, %,.0f events/s, "
+                + "30 s of warm-up then %d s measured. *Freshness* probes: at random instants (exponential gaps, "
+                + "mean 250 ms) one conversation opens on WEB_CHAT in the queue `bench-probe` that nothing else "
+                + "uses, stamped with its send time; probe k is *visible* when the `opened` count of that row (1d "
+                + "window, all agents) reaches k+1 — on `care.kpi` for a `read_committed` consumer, and in InfluxDB "
+                + "polled every %d ms. *SLA alert latency*: the probe queue's policy is a 2 s first response nobody "
+                + "meets; the arrival of each BREACHED record on `care.sla` (`read_committed`) minus its deadline. "
+                + "Target: p99 ≤ 1 s each.%n%n", results.get(0).outOfOrderness(), e2eRate, e2eSeconds,
+                EndToEnd.INFLUX_POLL_MS));
+        sb.append("*Backlog*: events of `care.events` the job had not read at the end of the measurement (end "
+                + "offsets minus the offsets its consumer group committed at the last checkpoint, so up to one "
+                + "checkpoint interval of input even when the job keeps up).\n\n");
+        sb.append("| configuration | offered events/s | backlog at the end | probes | KPI on care.kpi p50 / p99 / max "
+                + "| KPI in InfluxDB p50 / p99 / max | BREACHED on care.sla p50 / p99 / max |\n"
+                + "|---|---:|---:|---:|---|---|---|\n");
+        for (EndToEnd.Result r : results) {
+            sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,d | %d | %s | %s | %s |%n", r.settings().name(),
+                    r.achievedRate(), r.backlog(), r.probes(), summary(r.kafkaFreshness()), summary(r.influxFreshness()),
+                    summary(r.slaLatency())));
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    private static String summary(List<Long> latencies) {
+        List<Long> s = new ArrayList<>(latencies);
+        s.sort(null);
+        long missing = s.stream().filter(v -> v == Long.MAX_VALUE).count();
+        return String.format(Locale.ROOT, "%s / %s / %s ms%s", ms(pct(s, 0.5)), ms(pct(s, 0.99)), ms(s.get(s.size() - 1)),
+                missing > 0 ? " (" + missing + " never seen)" : "");
+    }
+
+    private static String ms(long v) {
+        return v == Long.MAX_VALUE ? "∞" : String.format(Locale.ROOT, "%,d", v);
+    }
+
+    // --- the document --------------------------------------------------------------------------
+
+    private String header(String loadBefore) throws IOException {
+        return String.format(Locale.ROOT, "Measured by `%s` on %s; %s; load average (1, 5, 15 min) %s at the start, "
+                + "%s at the end.%n%n", command, Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC",
+                machine(), loadBefore, loadAverage());
+    }
+
+    static String machine() throws IOException {
+        String cpu = "unknown CPU";
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.exists(cpuinfo)) {
+            cpu = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse(cpu);
+        }
+        String mem = "";
+        Path meminfo = Path.of("/proc/meminfo");
+        if (Files.exists(meminfo)) {
+            mem = Files.readAllLines(meminfo).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> String.format(Locale.ROOT, ", %.0f GiB RAM",
+                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0)).findFirst().orElse("");
+        }
+        return String.format(Locale.ROOT, "%d cores (%s)%s, Java %s, max heap %,d MiB",
+                Runtime.getRuntime().availableProcessors(), cpu, mem, System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    static String loadAverage() throws IOException {
+        Path p = Path.of("/proc/loadavg");
+        if (!Files.exists(p)) {
+            return "(unknown)";
+        }
+        String[] f = Files.readString(p).split("\\s+");
+        return f[0] + ", " + f[1] + ", " + f[2];
+    }
+
+    private static final Pattern SECTION = Pattern.compile("<!-- part:(\\w+) -->\n(.*?)<!-- /part:\\1 -->\n",
+            Pattern.DOTALL);
+
+    /** Replaces the sections that ran, keeps the others, in the order of {@link #ALL_PARTS}. */
+    private void write(String part, String section) throws IOException {
+        Map<String, String> sections = new LinkedHashMap<>();
+        if (Files.exists(out)) {
+            Matcher m = SECTION.matcher(Files.readString(out));
+            while (m.find()) {
+                sections.put(m.group(1), m.group(2));
+            }
+        }
+        sections.put(part, section);
+        StringBuilder sb = new StringBuilder("# Benchmarks\n\n");
+        sb.append("Written by `bin/bench` ([bench/README.md](../bench/README.md)); each section names the command, "
+                + "machine and load that produced it. Reading notes at the end.\n\n");
+        for (String name : ALL_PARTS) {
+            if (sections.containsKey(name)) {
+                sb.append("<!-- part:").append(name).append(" -->\n").append(sections.get(name))
+                        .append("<!-- /part:").append(name).append(" -->\n");
+            }
+        }
+        Path notes = Path.of("bench/notes.md");
+        if (Files.exists(notes)) {
+            sb.append('\n').append(Files.readString(notes));
+        }
+        Files.writeString(out, sb.toString());
+        System.out.println("wrote " + out + " (" + part + ")");
+    }
+
+    private static long pct(List<Long> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> s = new ArrayList<>(values);
+        s.sort(null);
+        int m = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
+    }
+
+}

@@ -1,0 +1,466 @@
+package io.carekpi.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carekpi.config.EngineConfig;
+import io.carekpi.connectors.kafka.KafkaSettings;
+import io.carekpi.tools.broker.LocalKafkaBroker;
+import io.carekpi.io.EventAvro;
+import io.carekpi.jobs.LiveJob;
+import io.carekpi.jobs.RuntimeSettings;
+import io.carekpi.schema.Channel;
+import io.carekpi.schema.EventType;
+import io.carekpi.schema.InteractionEvent;
+import io.carekpi.schema.KpiSnapshot;
+import io.carekpi.schema.SlaEvent;
+import io.carekpi.schema.SlaStatus;
+import io.carekpi.tools.sim.SimulationConfig;
+import io.carekpi.tools.sim.TrafficSimulator;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * End to end on the real local stack: a Kafka broker ({@link LocalKafkaBroker}), an InfluxDB 1.x
+ * ({@code bin/influxdb start}), and the live job ({@link LiveJob} with the InfluxDB sinks, through
+ * {@link RuntimeSettings} as {@code carekpi run} sets it up) in a local Flink.
+ *
+ * <p>Load: simulated conversations re-stamped with the wall clock as they are sent, at a fixed
+ * rate, keyed by conversation. Probes: after a warm-up, at random instants (exponential gaps), one
+ * conversation opens on {@code WEB_CHAT} in the dedicated queue {@code bench-probe} (which nothing
+ * else uses), stamped with its send time. Probe k is visible when the {@code opened} count of the
+ * row (1d window, WEB_CHAT, all agents, bench-probe) reaches k+1: on {@code care.kpi} read by a
+ * {@code read_committed} consumer, and in InfluxDB (polled every {@link #INFLUX_POLL_MS} ms). The
+ * probe queue's SLA policy is a 2 s first response that nobody meets, so each probe also breaches:
+ * SLA alert latency is the arrival of its BREACHED record on {@code care.sla} (read_committed) minus
+ * its deadline. All clocks are this machine's wall clock.
+ */
+public final class EndToEnd {
+    static final String PROBE_QUEUE = "bench-probe";
+    static final long INFLUX_POLL_MS = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EndToEnd() {}
+
+    public record Settings(String name, double eventsPerSecond, Duration warmUp, Duration measure,
+                           Duration probeMeanGap, Duration checkpointInterval, DeliveryGuarantee delivery,
+                           Duration earlyFiring, int parallelism) {}
+
+    public record Result(Settings settings, long eventsSent, double achievedRate, long backlog, int probes,
+                         List<Long> kafkaFreshness, List<Long> influxFreshness, List<Long> slaLatency,
+                         String outOfOrderness) {}
+
+    /** Fails with how to install it when there is no InfluxDB 1.x {@code influxd}. */
+    public static void requireInfluxd() {
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin:/usr/sbin";
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "influxd"))) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the end-to-end benchmark needs a real InfluxDB 1.x, and influxd is not "
+                + "installed: run bin/influxdb install (Debian's influxdb package), then bin/bench --end-to-end again");
+    }
+
+    public static Result run(Settings s) throws Exception {
+        requireInfluxd();
+        Path tmp = Files.createTempDirectory("carekpi-e2e-");
+        Path influxDir = tmp.resolve("influx");
+        int influxPort = freePort();
+        LocalKafkaBroker kafka = null;
+        JobClient job = null;
+        List<AutoCloseable> toStop = new ArrayList<>();
+        try {
+            exec("bin/influxdb", "start", influxDir.toString(), String.valueOf(influxPort));
+            String influxUrl = "http://127.0.0.1:" + influxPort;
+            influxQuery(influxUrl, "CREATE DATABASE carekpi");
+            kafka = LocalKafkaBroker.start(tmp.resolve("kafka"));
+            kafka.createCareTopics(KafkaSettings.defaults(kafka.bootstrapServers()));
+            String bootstrap = kafka.bootstrapServers();
+
+            EngineConfig.Builder b = EngineConfig.load(configWithProbeQueue(tmp)).toBuilder();
+            b.earlyFiringInterval = s.earlyFiring();
+            EngineConfig config = b.build();
+            Load load = new Load(bootstrap, s.eventsPerSecond());
+            RuntimeSettings runtime = new RuntimeSettings();
+            runtime.checkpointInterval = s.checkpointInterval();
+            runtime.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
+            runtime.stateBackend = "hashmap";
+            runtime.parallelism = s.parallelism();
+            runtime.influxUrl = influxUrl;
+            runtime.influxDb = "carekpi";
+            StreamExecutionEnvironment env = runtime.environment();
+            var outputs = LiveJob.build(env, config, KafkaSettings.defaults(bootstrap).withGuarantee(s.delivery()), false);
+            runtime.attachInflux(outputs);
+            job = env.executeAsync("carekpi end to end " + s.name());
+            awaitRunning(job);
+
+            List<Long> sentAt = new CopyOnWriteArrayList<>();
+            Map<Integer, Long> kafkaSeen = new ConcurrentHashMap<>();
+            Map<Integer, Long> influxSeen = new ConcurrentHashMap<>();
+            Map<String, Long> breachSeen = new ConcurrentHashMap<>();
+            KpiWatcher kpis = new KpiWatcher(bootstrap, kafkaSeen, breachSeen);
+            InfluxWatcher influx = new InfluxWatcher(influxUrl, influxSeen);
+            toStop.add(load);
+            toStop.add(kpis);
+            toStop.add(influx);
+            Thread loadThread = start(load, "e2e load");
+            start(kpis, "e2e care.kpi and care.sla consumer");
+            start(influx, "e2e InfluxDB poller");
+            Thread.sleep(s.warmUp().toMillis());
+            long loadStart = load.sent;
+            long t0 = System.nanoTime();
+            try (KafkaProducer<byte[], byte[]> probes = producer(bootstrap)) {
+                Random random = new Random(7);
+                long end = System.currentTimeMillis() + s.measure().toMillis();
+                for (int k = 0; System.currentTimeMillis() < end; k++) {
+                    long gap = (long) (-Math.log(1 - random.nextDouble()) * s.probeMeanGap().toMillis());
+                    Thread.sleep(Math.max(1, gap));
+                    long now = System.currentTimeMillis();
+                    InteractionEvent e = InteractionEvent.newBuilder().setEventId("probe-e" + k)
+                            .setOccurredAt(Instant.ofEpochMilli(now)).setConversationId("probe-" + k)
+                            .setCustomerId("probe-customer-" + k).setChannel(Channel.WEB_CHAT)
+                            .setType(EventType.CONVERSATION_OPENED).setQueue(PROBE_QUEUE).build();
+                    sentAt.add(now);
+                    probes.send(new ProducerRecord<>(KafkaSettings.EVENTS, null, now,
+                            e.getConversationId().getBytes(StandardCharsets.UTF_8), EventAvro.encode(e)));
+                }
+            }
+            long loadSent = load.sent - loadStart;
+            double rate = loadSent / ((System.nanoTime() - t0) / 1e9);
+            long backlog = backlog(kafka);
+            // let the last probes through: early firing, checkpoint, InfluxDB batching, SLA deadline
+            long drainUntil = System.currentTimeMillis() + 20_000;
+            while (System.currentTimeMillis() < drainUntil
+                    && (kafkaSeen.size() < sentAt.size() || influxSeen.size() < sentAt.size()
+                    || breachSeen.size() < sentAt.size())) {
+                Thread.sleep(200);
+            }
+            load.stop();
+            loadThread.join(10_000);
+            List<Long> kafkaLatency = new ArrayList<>();
+            List<Long> influxLatency = new ArrayList<>();
+            List<Long> slaLatency = new ArrayList<>();
+            for (int k = 0; k < sentAt.size(); k++) {
+                long at = sentAt.get(k);
+                Long kv = kafkaSeen.get(k + 1);
+                Long iv = influxSeen.get(k + 1);
+                Long bv = breachSeen.get("probe-" + k);
+                kafkaLatency.add(kv == null ? Long.MAX_VALUE : kv - at);
+                influxLatency.add(iv == null ? Long.MAX_VALUE : iv - at);
+                slaLatency.add(bv == null ? Long.MAX_VALUE : bv - (at + 2_000));
+            }
+            return new Result(s, loadSent, rate, backlog, sentAt.size(), kafkaLatency, influxLatency, slaLatency,
+                    config.outOfOrderness.toMillis() + " ms");
+        } finally {
+            for (AutoCloseable c : toStop) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort
+                }
+            }
+            if (job != null) {
+                try {
+                    job.cancel().get(60, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // already failed or finished
+                }
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            try {
+                exec("bin/influxdb", "stop", influxDir.toString());
+            } catch (Exception ignored) {
+                // not started
+            }
+            try (Stream<Path> paths = Files.walk(tmp)) {
+                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    /**
+     * Events of care.events not yet read by the job: end offsets minus the offsets its consumer
+     * group committed at the last completed checkpoint (so up to one checkpoint interval stale).
+     */
+    private static long backlog(LocalKafkaBroker kafka) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("carekpi")
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            int partitions = admin.describeTopics(List.of(KafkaSettings.EVENTS)).allTopicNames().get()
+                    .get(KafkaSettings.EVENTS).partitions().size();
+            for (int i = 0; i < partitions; i++) {
+                latest.put(new TopicPartition(KafkaSettings.EVENTS, i), OffsetSpec.latest());
+            }
+            long backlog = 0;
+            for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                backlog += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return backlog;
+        }
+    }
+
+    /** Waits until the job runs (its tasks deployed), so the load does not start with a backlog. */
+    private static void awaitRunning(JobClient job) throws Exception {
+        long until = System.currentTimeMillis() + 120_000;
+        while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
+            if (System.currentTimeMillis() > until || job.getJobStatus().get().isTerminalState()) {
+                throw new IllegalStateException("the live job did not start: " + job.getJobStatus().get());
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(3_000); // tasks deployed, Kafka readers and transactional producers initialised
+    }
+
+    /** The shipped job configuration plus the probe queue's SLA policy (2 s first response, no warning). */
+    private static Path configWithProbeQueue(Path tmp) throws IOException {
+        String shipped = Files.readString(Path.of("jobs/kpi-engine/config.yaml"));
+        if (!shipped.stripTrailing().contains("\n  queues:\n")) {
+            throw new IllegalStateException("jobs/kpi-engine/config.yaml has no sla.queues section to extend");
+        }
+        Path p = tmp.resolve("config.yaml");
+        Files.writeString(p, shipped.stripTrailing() + "\n    " + PROBE_QUEUE + ": {firstResponse: 2s, warnAt: 1}\n");
+        return p;
+    }
+
+    private static Thread start(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("linger.ms", "5");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Simulated traffic at a fixed rate, each event stamped with the wall clock as it is sent. */
+    private static final class Load implements Runnable, AutoCloseable {
+        private final String bootstrap;
+        private final double rate;
+        private final List<InteractionEvent> day;
+        private volatile boolean running = true;
+        volatile long sent;
+
+        Load(String bootstrap, double rate) {
+            this.bootstrap = bootstrap;
+            this.rate = rate;
+            // a simulated day's conversations, replayed in order, compressed to the offered rate
+            this.day = TrafficSimulator.simulate(SimulationConfig.builder().seed(11)
+                    .firstDay(LocalDate.of(2026, 3, 2)).conversationsPerDay(20_000).build()).events();
+        }
+
+        @Override
+        public void run() {
+            long start = System.nanoTime();
+            try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+                for (int round = 0; running; round++) {
+                    String prefix = "r" + round + "-";
+                    for (InteractionEvent planned : day) {
+                        if (!running) {
+                            break;
+                        }
+                        long due = start + (long) (sent * 1e9 / rate);
+                        long wait = due - System.nanoTime();
+                        if (wait > 1_000_000) {
+                            Thread.sleep(wait / 1_000_000);
+                        }
+                        long now = System.currentTimeMillis();
+                        InteractionEvent e = InteractionEvent.newBuilder(planned)
+                                .setEventId(prefix + planned.getEventId())
+                                .setConversationId(prefix + planned.getConversationId())
+                                .setOccurredAt(Instant.ofEpochMilli(now)).build();
+                        producer.send(new ProducerRecord<>(KafkaSettings.EVENTS, null, now,
+                                e.getConversationId().getBytes(StandardCharsets.UTF_8), EventAvro.encode(e)));
+                        sent++;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
+    }
+
+    /** Reads care.kpi and care.sla as a read_committed consumer and notes when each probe shows up. */
+    private static final class KpiWatcher implements Runnable, AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Map<Integer, Long> kafkaSeen;
+        private final Map<String, Long> breachSeen;
+        private volatile boolean running = true;
+
+        KpiWatcher(String bootstrap, Map<Integer, Long> kafkaSeen, Map<String, Long> breachSeen) {
+            Properties p = new Properties();
+            p.setProperty("bootstrap.servers", bootstrap);
+            p.setProperty("group.id", "bench-e2e");
+            p.setProperty("isolation.level", "read_committed");
+            p.setProperty("auto.offset.reset", "earliest");
+            p.setProperty("enable.auto.commit", "false");
+            p.setProperty("fetch.max.wait.ms", "20");
+            this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            this.consumer.subscribe(List.of(KafkaSettings.KPI, KafkaSettings.SLA));
+            this.kafkaSeen = kafkaSeen;
+            this.breachSeen = breachSeen;
+        }
+
+        @Override
+        public void run() {
+            int highest = 0;
+            try {
+                while (running) {
+                    var records = consumer.poll(Duration.ofMillis(50));
+                    long now = System.currentTimeMillis();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        if (r.topic().equals(KafkaSettings.KPI)) {
+                            KpiSnapshot s = KpiSnapshot.getDecoder().decode(r.value());
+                            if (PROBE_QUEUE.equals(s.getQueue()) && "1d".equals(s.getWindow())
+                                    && "all".equals(s.getAgent())) {
+                                int opened = (int) s.getOpened();
+                                for (int k = highest + 1; k <= opened; k++) {
+                                    kafkaSeen.putIfAbsent(k, now);
+                                }
+                                highest = Math.max(highest, opened);
+                            }
+                        } else {
+                            SlaEvent e = SlaEvent.getDecoder().decode(r.value());
+                            if (e.getStatus() == SlaStatus.BREACHED && PROBE_QUEUE.equals(e.getQueue())) {
+                                breachSeen.putIfAbsent(e.getConversationId(), now);
+                            }
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException stopping) {
+                // closing
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                consumer.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            consumer.wakeup();
+        }
+    }
+
+    /** Polls InfluxDB for the probe row's {@code opened} count. */
+    private static final class InfluxWatcher implements Runnable, AutoCloseable {
+        private final String url;
+        private final Map<Integer, Long> seen;
+        private volatile boolean running = true;
+
+        InfluxWatcher(String url, Map<Integer, Long> seen) {
+            this.url = url;
+            this.seen = seen;
+        }
+
+        @Override
+        public void run() {
+            String q = "SELECT last(\"opened\") FROM \"care_kpi\" WHERE \"window\"='1d' AND \"channel\"='WEB_CHAT' "
+                    + "AND \"agent\"='all' AND \"queue\"='" + PROBE_QUEUE + "'";
+            int highest = 0;
+            while (running) {
+                try {
+                    JsonNode values = influxQuery(url, q).path("results").path(0).path("series").path(0).path("values");
+                    long now = System.currentTimeMillis();
+                    if (values.size() > 0) {
+                        int opened = values.get(values.size() - 1).get(1).asInt();
+                        for (int k = highest + 1; k <= opened; k++) {
+                            seen.putIfAbsent(k, now);
+                        }
+                        highest = Math.max(highest, opened);
+                    }
+                    Thread.sleep(INFLUX_POLL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // InfluxDB busy or the series not there yet: try again
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    static JsonNode influxQuery(String url, String q) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/query?db=carekpi"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("InfluxQL '" + q + "': HTTP " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private static void exec(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " failed");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.carekpi.tools.bench;
+
+import io.carekpi.config.EngineConfig;
+import io.carekpi.flink.CareKpiTopology;
+import io.carekpi.flink.RawEvent;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * The full live topology (decode in the source, dedup, ordering, conversation and customer
+ * stages, SLA timers, windows, gauges) in a local Flink over the in-memory corpus, every output
+ * to a discarding sink. Returns the wall time of the whole job, start-up included.
+ */
+public final class EngineThroughput {
+    private EngineThroughput() {}
+
+    public static long runMillis(EngineConfig config, int parallelism, String stateBackend) throws Exception {
+        return runMillis(config, parallelism, stateBackend, Corpus.records.length);
+    }
+
+    /** The same over the first {@code n} events of the corpus. */
+    public static long runMillis(EngineConfig config, int parallelism, String stateBackend, long n) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        CareKpiTopology.configureLive(env);
+        DataStream<RawEvent> raw = env.fromSource(
+                new DataGeneratorSource<>(i -> RawEvent.ofBytes(Corpus.records[(int) (long) i], i).predecode(), n,
+                        TypeInformation.of(RawEvent.class)),
+                CareKpiTopology.sourceWatermarks(config), "corpus");
+        CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
+        discardAllButGauges(out);
+        out.gauges().sinkTo(new DiscardingSink<>());
+        long t0 = System.nanoTime();
+        env.execute("carekpi throughput p" + parallelism + " " + stateBackend);
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** Every output of the topology but the live gauges to a discarding sink. */
+    static void discardAllButGauges(CareKpiTopology.Outputs out) {
+        out.kpis().sinkTo(new DiscardingSink<>());
+        out.sla().sinkTo(new DiscardingSink<>());
+        out.conversations().sinkTo(new DiscardingSink<>());
+        out.rejected().sinkTo(new DiscardingSink<>());
+        out.late().sinkTo(new DiscardingSink<>());
+        out.lateFacts().sinkTo(new DiscardingSink<>());
+    }
+}

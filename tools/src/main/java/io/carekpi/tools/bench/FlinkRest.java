@@ -1,0 +1,114 @@
+package io.carekpi.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+
+/**
+ * The few calls of Flink's REST API the benchmarks use on a local (MiniCluster) job: trigger a
+ * checkpoint and read its statistics as Flink reports them.
+ */
+final class FlinkRest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    private FlinkRest(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    /** Makes the local environment's REST endpoint listen on a free port of 127.0.0.1, and returns a client for it. */
+    static FlinkRest onFreePort(Configuration conf) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, String.valueOf(port));
+        conf.set(RestOptions.PORT, port);
+        return new FlinkRest(port);
+    }
+
+    /** Statistics of one completed checkpoint. */
+    record Checkpoint(long id, long stateSize, long checkpointedSize, long durationMs,
+                      Map<String, Long> stateSizeByVertex) {}
+
+    /** Triggers a full checkpoint, waits for it and returns its statistics. */
+    Checkpoint checkpoint(JobID job, Duration timeout) throws Exception {
+        String trigger = post("/jobs/" + job + "/checkpoints", "{\"checkpointType\":\"FULL\"}").path("request-id").asText();
+        long until = System.nanoTime() + timeout.toNanos();
+        long id = -1;
+        while (id < 0) {
+            JsonNode status = get("/jobs/" + job + "/checkpoints/" + trigger);
+            String s = status.path("status").path("id").asText();
+            if ("COMPLETED".equals(s)) {
+                JsonNode op = status.path("operation");
+                if (op.has("failure-cause")) {
+                    throw new IllegalStateException("checkpoint failed: " + op.path("failure-cause"));
+                }
+                id = op.path("checkpointId").asLong();
+            } else {
+                pause(until, "checkpoint " + trigger);
+            }
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
+            names.put(v.path("id").asText(), v.path("name").asText());
+        }
+        while (true) {
+            JsonNode d = getOrNull("/jobs/" + job + "/checkpoints/details/" + id);
+            if (d != null && "COMPLETED".equals(d.path("status").asText())) {
+                Map<String, Long> byVertex = new LinkedHashMap<>();
+                d.path("tasks").fields().forEachRemaining(e -> byVertex.merge(
+                        names.getOrDefault(e.getKey(), e.getKey()), e.getValue().path("state_size").asLong(), Long::sum));
+                return new Checkpoint(id, d.path("state_size").asLong(), d.path("checkpointed_size").asLong(),
+                        d.path("end_to_end_duration").asLong(), byVertex);
+            }
+            pause(until, "statistics of checkpoint " + id);
+        }
+    }
+
+    private static void pause(long until, String what) throws InterruptedException {
+        if (System.nanoTime() > until) {
+            throw new IllegalStateException("timed out waiting for " + what);
+        }
+        Thread.sleep(200);
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        JsonNode n = getOrNull(path);
+        if (n == null) {
+            throw new IOException("GET " + path + " failed");
+        }
+        return n;
+    }
+
+    private JsonNode getOrNull(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    }
+
+    private JsonNode post(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("POST " + path + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+}
