@@ -1,6 +1,9 @@
 package io.carekpi.flink;
 
 import io.carekpi.config.EngineConfig;
+import io.carekpi.events.Decoded;
+import io.carekpi.events.DecodedEvent;
+import io.carekpi.events.Rejection;
 import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.ConversationSummary;
@@ -21,8 +24,8 @@ import org.apache.flink.util.Collector;
  * run exactly the same operators:
  *
  * <pre>
- * raw ─ decode+validate ─┬─ rejected
- *                        └─ keyBy(conversation) ─ dedup ─ conversation stage ─┬─ late events
+ * decoded ─ triage ─┬─ rejected
+ *                   └─ keyBy(conversation) ─ dedup ─ conversation stage ─┬─ late events
  *                                                              │              ├─ summaries, SLA events
  *                                          facts ──────────────┤              └─ customer signals
  *                                                              │                    │ keyBy(customer)
@@ -43,29 +46,31 @@ public final class CareKpiTopology {
             DataStream<KpiSnapshot> kpis,
             DataStream<ConversationSummary> conversations,
             DataStream<SlaEvent> sla,
-            DataStream<Rejected> rejected,
-            DataStream<Rejected> late,
+            DataStream<Rejection> rejected,
+            DataStream<Rejection> late,
             DataStream<KpiFact> lateFacts,
             DataStream<QueueGauge> gauges) {}
 
     /**
-     * @param raw input records; in live mode the source must assign watermarks (per partition) with
-     *     {@link #sourceWatermarks}; in replay mode watermarks are not used.
+     * @param decoded every input record, decoded by its source ({@code io.EventDecoder}); in live
+     *     mode the source must assign watermarks (per partition) with {@link #sourceWatermarks}; in
+     *     replay mode watermarks are not used.
      */
-    public static Outputs build(DataStream<RawEvent> raw, EngineConfig config, Mode mode) {
-        SingleOutputStreamOperator<EventEnvelope> decoded = raw
-                .process(new DecodeFunction())
-                .name("decode and validate").uid("decode");
+    public static Outputs build(DataStream<Decoded> decoded, EngineConfig config, Mode mode) {
+        SingleOutputStreamOperator<DecodedEvent> accepted = decoded
+                .process(new TriageFunction())
+                .name("route rejections, drop unknown types").uid("triage");
 
-        SingleOutputStreamOperator<EventEnvelope> unique = decoded
-                .keyBy(e -> e.event.getConversationId())
+        SingleOutputStreamOperator<DecodedEvent> unique = accepted
+                .keyBy(DecodedEvent::conversationId)
                 .process(new Deduplicator(config.dedupHorizon.toMillis()))
                 .name("deduplicate by eventId").uid("dedup");
 
         SingleOutputStreamOperator<KpiFact> conversationFacts = DataStreamUtils
-                .reinterpretAsKeyedStream(unique, e -> e.event.getConversationId())
-                .process(new ConversationFunction(config))
-                .name("conversation stage").uid("conversations");
+                .reinterpretAsKeyedStream(unique, DecodedEvent::conversationId)
+                .transform("conversation stage", TypeInformation.of(KpiFact.class),
+                        new MigratingKeyedProcessOperator<>(new ConversationFunction(config)))
+                .uid("conversations");
 
         DataStream<CustomerSignal> signals = conversationFacts.getSideOutput(ConversationFunction.CUSTOMER_SIGNALS);
         SingleOutputStreamOperator<KpiFact> customerFacts = signals
@@ -100,21 +105,21 @@ public final class CareKpiTopology {
                 kpis,
                 conversationFacts.getSideOutput(ConversationFunction.SUMMARIES),
                 conversationFacts.getSideOutput(ConversationFunction.SLA_EVENTS),
-                decoded.getSideOutput(DecodeFunction.REJECTED),
+                accepted.getSideOutput(TriageFunction.REJECTED),
                 conversationFacts.getSideOutput(ConversationFunction.LATE),
                 kpis.getSideOutput(WindowedKpiFunction.LATE_FACTS),
                 gauges);
     }
 
     /**
-     * The live source's watermarks: event time from {@code occurredAt} (records must be
-     * {@linkplain RawEvent#predecode() predecoded} in the source), advancing with the wall clock when
-     * the input is quiet. Given to {@code fromSource}, Kafka applies it per partition.
+     * The live source's watermarks: event time from {@code occurredAt} (rejections move nothing),
+     * advancing with the wall clock when the input is quiet. Given to {@code fromSource}, Kafka
+     * applies it per partition.
      */
-    public static WatermarkStrategy<RawEvent> sourceWatermarks(EngineConfig config) {
+    public static WatermarkStrategy<Decoded> sourceWatermarks(EngineConfig config) {
         long bound = config.outOfOrderness.toMillis();
-        return WatermarkStrategy.<RawEvent>forGenerator(ctx -> new LiveWatermarks<>(bound))
-                .withTimestampAssigner((r, ts) -> r.eventTime);
+        return WatermarkStrategy.<Decoded>forGenerator(ctx -> new LiveWatermarks<>(bound))
+                .withTimestampAssigner((r, ts) -> r.eventTime());
     }
 
     /** Execution settings of live mode: watermarks emitted often enough for 1 s SLA alerts. */

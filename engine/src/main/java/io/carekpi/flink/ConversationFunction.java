@@ -1,6 +1,8 @@
 package io.carekpi.flink;
 
 import io.carekpi.config.EngineConfig;
+import io.carekpi.events.DecodedEvent;
+import io.carekpi.events.Rejection;
 import io.carekpi.io.EventJson;
 import io.carekpi.kpi.ConversationOutput;
 import io.carekpi.kpi.ConversationState;
@@ -10,12 +12,16 @@ import io.carekpi.kpi.KpiFact;
 import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.SlaEvent;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -27,12 +33,13 @@ import org.apache.flink.util.OutputTag;
  * breaches are deadlines of the conversation: they fire when the watermark passes them. The state is cleared when
  * the conversation expires (fcrWindow after it was resolved or closed, else the idle timeout).
  */
-public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope, KpiFact> {
+public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent, KpiFact>
+        implements MigratesKeyedState {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<CustomerSignal> CUSTOMER_SIGNALS = new OutputTag<>("customer-signals") {};
     public static final OutputTag<ConversationSummary> SUMMARIES = new OutputTag<>("conversation-summaries") {};
-    public static final OutputTag<Rejected> LATE = new OutputTag<>("late-events") {};
+    public static final OutputTag<Rejection> LATE = new OutputTag<>("late-events") {};
     public static final OutputTag<SlaEvent> SLA_EVENTS = new OutputTag<>("sla-events") {};
     public static final OutputTag<WaitUpdate> WAITING = new OutputTag<>("waiting") {};
 
@@ -54,43 +61,70 @@ public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope
         expired = getRuntimeContext().getMetricGroup().counter("expiredConversations");
     }
 
+    /**
+     * The v1 buffer of events waiting for the watermark, restored from a savepoint of a build before
+     * the events got their own package ({@link EventEnvelope}); moved to the current buffer at open.
+     */
+    @SuppressWarnings("deprecation")
+    private static final MapStateDescriptor<Long, List<EventEnvelope>> V1_BUFFER = new MapStateDescriptor<>(
+            "buffer", Types.LONG, Types.LIST(TypeInformation.of(EventEnvelope.class)));
+
     @Override
-    protected TypeInformation<EventEnvelope> elementType() {
-        return TypeInformation.of(EventEnvelope.class);
+    protected String bufferStateName() {
+        return "events";
     }
 
     @Override
-    protected long timeOf(EventEnvelope e) {
+    @SuppressWarnings("deprecation")
+    public void migrate(KeyedStateMigration migration) throws Exception {
+        migration.forEachKey(V1_BUFFER, v1 -> {
+            for (Map.Entry<Long, List<EventEnvelope>> at : v1.entries()) {
+                List<DecodedEvent> events = new ArrayList<>(at.getValue().size());
+                for (EventEnvelope e : at.getValue()) {
+                    events.add(new DecodedEvent(e.event, e.seq));
+                }
+                buffer().put(at.getKey(), events);
+            }
+            v1.clear();
+        });
+    }
+
+    @Override
+    protected TypeInformation<DecodedEvent> elementType() {
+        return TypeInformation.of(DecodedEvent.class);
+    }
+
+    @Override
+    protected long timeOf(DecodedEvent e) {
         return e.time();
     }
 
     @Override
-    protected Comparator<EventEnvelope> tieOrder() {
-        return Comparator.comparingLong(e -> e.seq);
+    protected Comparator<DecodedEvent> tieOrder() {
+        return Comparator.comparingLong(DecodedEvent::seq);
     }
 
     /** Article views keep no conversation state: counted as they arrive. */
     @Override
-    protected boolean needsOrdering(EventEnvelope e) {
-        return !ConversationTracker.keepsNoState(e.event);
+    protected boolean needsOrdering(DecodedEvent e) {
+        return !ConversationTracker.keepsNoState(e.event());
     }
 
     @Override
-    protected void processNow(EventEnvelope e, Collector<KpiFact> out) {
-        out.collect(tracker.articleViewed(e.event));
+    protected void processNow(DecodedEvent e, Collector<KpiFact> out) {
+        out.collect(tracker.articleViewed(e.event()));
     }
 
     @Override
-    protected void late(EventEnvelope e, Context ctx, Collector<KpiFact> out) {
+    protected void late(DecodedEvent e, Context ctx, Collector<KpiFact> out) {
         lateEvents.inc();
-        Rejected r = new Rejected(EventJson.encode(e.event),
+        ctx.output(LATE, Rejection.ofEvent(EventJson.encode(e.event()),
                 "late: the watermark (" + ctx.timerService().currentWatermark()
-                        + ") had passed its occurredAt; its conversation was already evaluated past it", e.seq);
-        ctx.output(LATE, r);
+                        + ") had passed its occurredAt; its conversation was already evaluated past it", e.seq(), null));
     }
 
     @Override
-    protected long fire(long t, List<EventEnvelope> events, OnTimerContext ctx, Collector<KpiFact> out)
+    protected long fire(long t, List<DecodedEvent> events, OnTimerContext ctx, Collector<KpiFact> out)
             throws Exception {
         ConversationState s = conversation.value();
         if (s == null && events.isEmpty()) {
@@ -125,8 +159,8 @@ public class ConversationFunction extends EventTimeOrderedFunction<EventEnvelope
                 ctx.output(WAITING, update);
             }
         };
-        for (EventEnvelope e : events) {
-            tracker.onEvent(s, e.event, output);
+        for (DecodedEvent e : events) {
+            tracker.onEvent(s, e.event(), output);
         }
         boolean expires = tracker.advanceTo(s, t, output);
         tracker.reportWaiting(s, output, expires);

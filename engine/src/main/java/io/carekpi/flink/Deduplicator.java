@@ -1,5 +1,6 @@
 package io.carekpi.flink;
 
+import io.carekpi.events.DecodedEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -13,7 +14,7 @@ import org.apache.flink.util.Collector;
  * extra shuffle is needed. An id is remembered until the watermark passes its event time plus
  * the horizon; a repeat arriving later than that is late anyway and goes to the late output.
  */
-public class Deduplicator extends KeyedProcessFunction<String, EventEnvelope, EventEnvelope> {
+public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, DecodedEvent> {
     private static final long serialVersionUID = 1L;
 
     private final long horizonMs;
@@ -33,8 +34,8 @@ public class Deduplicator extends KeyedProcessFunction<String, EventEnvelope, Ev
     }
 
     @Override
-    public void processElement(EventEnvelope e, Context ctx, Collector<EventEnvelope> out) throws Exception {
-        long hash = SeenEvents.hash(e.event.getEventId());
+    public void processElement(DecodedEvent e, Context ctx, Collector<DecodedEvent> out) throws Exception {
+        long hash = SeenEvents.hash(e.event().getEventId());
         SeenEvents s = seen.value();
         if (s == null) {
             s = new SeenEvents();
@@ -58,7 +59,7 @@ public class Deduplicator extends KeyedProcessFunction<String, EventEnvelope, Ev
     }
 
     @Override
-    public void onTimer(long time, OnTimerContext ctx, Collector<EventEnvelope> out) throws Exception {
+    public void onTimer(long time, OnTimerContext ctx, Collector<DecodedEvent> out) throws Exception {
         SeenEvents s = seen.value();
         if (s == null || ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
             // End of input: nothing can repeat any more, and no timer can be set.

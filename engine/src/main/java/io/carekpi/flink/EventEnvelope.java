@@ -2,19 +2,18 @@ package io.carekpi.flink;
 
 import io.carekpi.schema.InteractionEvent;
 
-/** A decoded, valid event with its input position (tie-breaker for equal event times). */
+/**
+ * The v1 layout of a buffered event in the conversation stage, kept only so that savepoints of
+ * builds before {@link io.carekpi.events.DecodedEvent} restore: {@link ConversationFunction#migrate}
+ * reads it once at restore. Its name, package and fields are what those savepoints name; do not
+ * change them. Remove it with the last supported savepoint of that layout.
+ *
+ * @deprecated v1 state layout, read only by the state migration
+ */
+@Deprecated
 public class EventEnvelope {
     public InteractionEvent event;
     public long seq;
 
     public EventEnvelope() {}
-
-    public EventEnvelope(InteractionEvent event, long seq) {
-        this.event = event;
-        this.seq = seq;
-    }
-
-    public long time() {
-        return event.getOccurredAt().toEpochMilli();
-    }
 }

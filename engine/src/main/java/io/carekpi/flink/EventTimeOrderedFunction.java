@@ -58,10 +58,20 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
     /** An element whose instant the watermark has already passed: it cannot be placed in order. */
     protected abstract void late(T element, Context ctx, Collector<OUT> out) throws Exception;
 
+    /** The name of the buffer's state: a new name when the element type changes (see {@link MigratesKeyedState}). */
+    protected String bufferStateName() {
+        return "buffer";
+    }
+
+    /** The elements waiting for the watermark, by instant (for a state migration). */
+    protected MapState<Long, List<T>> buffer() {
+        return buffer;
+    }
+
     @Override
     public void open(OpenContext ctx) throws Exception {
         buffer = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("buffer", Types.LONG, Types.LIST(elementType())));
+                new MapStateDescriptor<>(bufferStateName(), Types.LONG, Types.LIST(elementType())));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
     }
 

@@ -6,7 +6,7 @@ import io.carekpi.connectors.kafka.DeadLetterSerializer;
 import io.carekpi.connectors.kafka.KafkaConnectors;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.flink.CareKpiTopology;
-import io.carekpi.flink.RawEvent;
+import io.carekpi.events.Decoded;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.KpiSnapshot;
 import io.carekpi.schema.QueueGauge;
@@ -40,12 +40,12 @@ public final class LiveJob {
      */
     public static CareKpiTopology.Outputs build(StreamExecutionEnvironment env, EngineConfig config,
                                                 KafkaSettings kafka, boolean boundedInput,
-                                                UnaryOperator<DataStream<RawEvent>> beforeTopology) {
+                                                UnaryOperator<DataStream<Decoded>> beforeTopology) {
         CareKpiTopology.configureLive(env);
-        DataStream<RawEvent> raw = env.fromSource(KafkaConnectors.eventSource(kafka, boundedInput),
+        DataStream<Decoded> decoded = env.fromSource(KafkaConnectors.eventSource(kafka, boundedInput),
                         CareKpiTopology.sourceWatermarks(config), "care.events")
                 .uid("source-kafka-events");
-        CareKpiTopology.Outputs out = CareKpiTopology.build(beforeTopology.apply(raw), config,
+        CareKpiTopology.Outputs out = CareKpiTopology.build(beforeTopology.apply(decoded), config,
                 CareKpiTopology.Mode.LIVE);
 
         out.kpis().sinkTo(KafkaConnectors.sink(kafka,

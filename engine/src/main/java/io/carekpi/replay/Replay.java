@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carekpi.flink.Accumulators;
 import io.carekpi.flink.CareKpiTopology;
-import io.carekpi.flink.RawEvent;
-import io.carekpi.flink.Rejected;
+import io.carekpi.connectors.files.AvroEventFileFormat;
+import io.carekpi.connectors.files.JsonLinesFormat;
+import io.carekpi.events.Decoded;
+import io.carekpi.events.Rejection;
 import io.carekpi.io.AvroJson;
-import io.carekpi.io.EventAvro;
 import io.carekpi.io.FileTrees;
-import io.carekpi.io.JsonLinesFormat;
-import io.carekpi.schema.InteractionEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -160,22 +159,15 @@ public final class Replay {
     }
 
 
-    private static DataStream<RawEvent> source(StreamExecutionEnvironment env, Path input) throws IOException {
-        if (input.getFileName().toString().endsWith(".avro")) {
-            List<RawEvent> records = new ArrayList<>();
-            EventAvro.limitAvroAllocations();
-            try (DataFileReader<InteractionEvent> reader = new DataFileReader<>(input.toFile(),
-                    new SpecificDatumReader<>(InteractionEvent.class))) {
-                long n = 0;
-                for (InteractionEvent e : reader) {
-                    records.add(RawEvent.ofBytes(EventAvro.encode(e), ++n));
-                }
-            }
-            return env.fromData(records, TypeInformation.of(RawEvent.class)).name("avro file").uid("source-avro-file");
-        }
-        FileSource<RawEvent> files = FileSource.forRecordStreamFormat(new JsonLinesFormat(),
-                new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build();
-        return env.fromSource(files, WatermarkStrategy.noWatermarks(), "events file").uid("source-file");
+    /** The file's records, decoded by the format its name says: {@code *.avro} a container file, else JSON Lines. */
+    private static DataStream<Decoded> source(StreamExecutionEnvironment env, Path input) {
+        org.apache.flink.core.fs.Path file = new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri());
+        boolean avro = input.getFileName().toString().endsWith(".avro");
+        FileSource<Decoded> files = avro
+                ? FileSource.forRecordStreamFormat(new AvroEventFileFormat(), file).build()
+                : FileSource.forRecordStreamFormat(new JsonLinesFormat(), file).build();
+        return env.fromSource(files, WatermarkStrategy.noWatermarks(), avro ? "avro file" : "events file")
+                .uid(avro ? "source-avro-file" : "source-file");
     }
 
     private static long counter(JobExecutionResult result, String name) {
@@ -194,15 +186,15 @@ public final class Replay {
     }
 
     /** A rejected or late input as {@code {"line", "reason", "input"}}. */
-    private static final class RejectedToJson implements MapFunction<Rejected, String> {
+    private static final class RejectedToJson implements MapFunction<Rejection, String> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public String map(Rejected r) {
+        public String map(Rejection r) {
             ObjectNode o = MAPPER.createObjectNode();
-            o.put("line", r.seq);
-            o.put("reason", r.reason);
-            o.put("input", r.input);
+            o.put("line", r.seq());
+            o.put("reason", r.reason());
+            o.put("input", r.input());
             return o.toString();
         }
     }

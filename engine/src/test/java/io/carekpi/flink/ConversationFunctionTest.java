@@ -1,5 +1,6 @@
 package io.carekpi.flink;
 
+import io.carekpi.events.DecodedEvent;
 import static io.carekpi.schema.Channel.WEB_CHAT;
 import static io.carekpi.testing.ConversationScript.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +13,6 @@ import io.carekpi.testing.ConversationScript;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -20,14 +20,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ConversationFunctionTest {
-    private KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> harness;
     private long seq;
 
     @BeforeEach
     void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ConversationFunction(EngineConfig.defaults())),
-                e -> e.event.getConversationId(), Types.STRING);
+                new MigratingKeyedProcessOperator<>(new ConversationFunction(EngineConfig.defaults())),
+                DecodedEvent::conversationId, Types.STRING);
         harness.open();
     }
 
@@ -37,7 +37,7 @@ class ConversationFunctionTest {
     }
 
     private void send(InteractionEvent e) throws Exception {
-        harness.processElement(new StreamRecord<>(new EventEnvelope(e, ++seq), e.getOccurredAt().toEpochMilli()));
+        harness.processElement(new StreamRecord<>(new DecodedEvent(e, ++seq), e.getOccurredAt().toEpochMilli()));
     }
 
     private List<KpiFact> facts(FactKind kind) {
@@ -86,7 +86,7 @@ class ConversationFunctionTest {
         harness.processWatermark(at(20));
         send(events.get(1));
         assertThat(harness.getSideOutput(ConversationFunction.LATE)).singleElement()
-                .satisfies(r -> assertThat(r.getValue().reason).startsWith("late"));
+                .satisfies(r -> assertThat(r.getValue().reason()).startsWith("late"));
         assertThat(facts(FactKind.CUSTOMER_MESSAGE)).isEmpty();
     }
 
@@ -134,19 +134,19 @@ class ConversationFunctionTest {
         assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(3);
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact> slaHarness() throws Exception {
+    private KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> slaHarness() throws Exception {
         EngineConfig.Builder b = EngineConfig.builder();
         b.sla = new io.carekpi.config.SlaConfig(java.util.Map.of("WEB_CHAT", new io.carekpi.config.SlaPolicy(
                 Duration.ofSeconds(100), Duration.ofSeconds(50), Duration.ofSeconds(1000), null, null)),
                 java.util.Map.of(), java.util.Map.of());
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact>(
-                new KeyedProcessOperator<>(new ConversationFunction(b.build())), e -> e.event.getConversationId(),
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact>(
+                new MigratingKeyedProcessOperator<>(new ConversationFunction(b.build())), DecodedEvent::conversationId,
                 Types.STRING);
         h.open();
         return h;
     }
 
-    private List<String> slaStatuses(KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact> h) {
+    private List<String> slaStatuses(KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> h) {
         return h.getSideOutput(ConversationFunction.SLA_EVENTS) == null ? List.of()
                 : h.getSideOutput(ConversationFunction.SLA_EVENTS).stream()
                         .map(r -> r.getValue().getClock() + ":" + r.getValue().getStatus()).toList();
@@ -159,7 +159,7 @@ class ConversationFunctionTest {
                     .at(0).opened().at(130).agentMessage("alice")
                     .at(140).customerMessage().at(220).agentMessage("alice").at(1200).resolved("alice").events();
             for (InteractionEvent e : events) {
-                h.processElement(new StreamRecord<>(new EventEnvelope(e, ++seq), e.getOccurredAt().toEpochMilli()));
+                h.processElement(new StreamRecord<>(new DecodedEvent(e, ++seq), e.getOccurredAt().toEpochMilli()));
             }
             h.processWatermark(at(99));
             assertThat(slaStatuses(h)).containsExactly("FIRST_RESPONSE:WARNING");
@@ -177,7 +177,7 @@ class ConversationFunctionTest {
         try (var h = slaHarness()) {
             for (InteractionEvent e : conversation("c1", WEB_CHAT).customer("u1").at(0).opened()
                     .at(10).agentMessage("alice").at(20).resolved("alice").events()) {
-                h.processElement(new StreamRecord<>(new EventEnvelope(e, ++seq), e.getOccurredAt().toEpochMilli()));
+                h.processElement(new StreamRecord<>(new DecodedEvent(e, ++seq), e.getOccurredAt().toEpochMilli()));
             }
             h.processWatermark(at(21));
             assertThat(h.numEventTimeTimers()).as("the conversation's expiry only").isEqualTo(1);

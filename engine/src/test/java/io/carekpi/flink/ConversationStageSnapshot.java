@@ -1,5 +1,6 @@
 package io.carekpi.flink;
 
+import io.carekpi.events.DecodedEvent;
 import io.carekpi.testing.Repository;
 import static io.carekpi.testing.ConversationScript.conversation;
 
@@ -16,14 +17,13 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 
 /**
  * The conversation stage's state midway through a few conversations, kept as a file: its keyed
- * state (conversation state, the ordering buffer of {@link EventEnvelope}s holding Avro
+ * state (conversation state, the ordering buffer of {@link DecodedEvent}s holding Avro
  * {@link InteractionEvent}s, surveys included) and timers, with the serializer snapshots Flink
  * writes into every checkpoint and savepoint, among them the Avro writer schema of the events.
  *
@@ -45,9 +45,9 @@ final class ConversationStageSnapshot {
         return EngineConfig.load(Repository.path("jobs/kpi-engine/config.yaml"));
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ConversationFunction(config())),
-                e -> e.event.getConversationId(), Types.STRING, 128, 1, 0);
+    static KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> harness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new MigratingKeyedProcessOperator<>(new ConversationFunction(config())),
+                DecodedEvent::conversationId, Types.STRING, 128, 1, 0);
     }
 
     /** Every event, in arrival order (event time, a few seconds of disorder aside). */
@@ -77,11 +77,11 @@ final class ConversationStageSnapshot {
     }
 
     /** Feeds events with input positions from {@code firstSeq}. */
-    static void feed(KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact> h,
+    static void feed(KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> h,
                      List<InteractionEvent> events, long firstSeq) throws Exception {
         long seq = firstSeq;
         for (InteractionEvent e : events) {
-            h.processElement(new StreamRecord<>(new EventEnvelope(e, seq++), e.getOccurredAt().toEpochMilli()));
+            h.processElement(new StreamRecord<>(new DecodedEvent(e, seq++), e.getOccurredAt().toEpochMilli()));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.carekpi.flink;
 
+import io.carekpi.events.DecodedEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -104,7 +105,7 @@ class ConversationStateUpgradeTest {
         }
     }
 
-    private static List<Object> values(KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, KpiFact> h,
+    private static List<Object> values(KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> h,
                                        OutputTag<?> tag) {
         List<Object> out = new ArrayList<>();
         var records = h.getSideOutput(tag);

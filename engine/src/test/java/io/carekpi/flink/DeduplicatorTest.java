@@ -1,5 +1,6 @@
 package io.carekpi.flink;
 
+import io.carekpi.events.DecodedEvent;
 import static io.carekpi.schema.Channel.SMS;
 import static io.carekpi.testing.ConversationScript.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,15 +17,15 @@ class DeduplicatorTest {
     @Test
     void shouldDropRepeatsOfAnEventIdAndForgetThemAfterTheHorizon() throws Exception {
         long horizon = Duration.ofMinutes(10).toMillis();
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, EventEnvelope, EventEnvelope>(
-                new KeyedProcessOperator<>(new Deduplicator(horizon)), e -> e.event.getConversationId(),
+        try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, DecodedEvent>(
+                new KeyedProcessOperator<>(new Deduplicator(horizon)), DecodedEvent::conversationId,
                 Types.STRING)) {
             harness.open();
             InteractionEvent e = conversation("c1", SMS).customer("u1").at(0).opened().last();
             long t = e.getOccurredAt().toEpochMilli();
-            harness.processElement(new StreamRecord<>(new EventEnvelope(e, 1), t));
-            harness.processElement(new StreamRecord<>(new EventEnvelope(e, 2), t));
-            assertThat(harness.extractOutputValues()).extracting(x -> x.seq).containsExactly(1L);
+            harness.processElement(new StreamRecord<>(new DecodedEvent(e, 1), t));
+            harness.processElement(new StreamRecord<>(new DecodedEvent(e, 2), t));
+            assertThat(harness.extractOutputValues()).extracting(DecodedEvent::seq).containsExactly(1L);
 
             harness.processWatermark(t + horizon);
             assertThat(harness.numKeyedStateEntries()).isZero();

@@ -1,5 +1,9 @@
 package io.carekpi.flink;
 
+import io.carekpi.events.Decoded;
+import io.carekpi.events.RawInput;
+import io.carekpi.io.EventDecoder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.config.EngineConfig;
@@ -41,13 +45,13 @@ class LiveSlaBreachITCase {
     private static final long THRESHOLD_MS = 2_000;
 
     /** Emits the conversation opening, stamped with the wall clock when it is generated. */
-    private static final class OneOpening implements GeneratorFunction<Long, RawEvent> {
+    private static final class OneOpening implements GeneratorFunction<Long, Decoded> {
         @Override
-        public RawEvent map(Long index) {
+        public Decoded map(Long index) {
             long now = System.currentTimeMillis();
-            return RawEvent.ofText("{\"eventId\":\"e" + index + "\",\"occurredAt\":" + now
+            return EventDecoder.live().decode(RawInput.json("{\"eventId\":\"e" + index + "\",\"occurredAt\":" + now
                     + ",\"conversationId\":\"live-1\",\"customerId\":\"u1\",\"channel\":\"WHATSAPP\","
-                    + "\"type\":\"CONVERSATION_OPENED\",\"queue\":\"support\"}", index).predecode();
+                    + "\"type\":\"CONVERSATION_OPENED\",\"queue\":\"support\"}", index));
         }
     }
 
@@ -77,9 +81,9 @@ class LiveSlaBreachITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         CareKpiTopology.configureLive(env);
-        DataStream<RawEvent> raw = env.fromSource(
+        DataStream<Decoded> raw = env.fromSource(
                         new DataGeneratorSource<>(new OneOpening(), Long.MAX_VALUE, new OneThenSilence(),
-                                TypeInformation.of(RawEvent.class)),
+                                TypeInformation.of(Decoded.class)),
                         CareKpiTopology.sourceWatermarks(config), "one opening then silence")
                 .setParallelism(1);
         CareKpiTopology.Outputs outputs = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);

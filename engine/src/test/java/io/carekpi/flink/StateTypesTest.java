@@ -1,5 +1,8 @@
 package io.carekpi.flink;
 
+import io.carekpi.events.Decoded;
+import io.carekpi.events.DecodedEvent;
+import io.carekpi.events.Rejection;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 
 import io.carekpi.kpi.ConversationState;
@@ -21,8 +24,9 @@ class StateTypesTest {
         assertSerializedAsPojoWithoutKryo(WindowAccumulator.class);
         assertSerializedAsPojoWithoutKryo(GroupedFacts.class);
         assertSerializedAsPojoWithoutKryo(SeenEvents.class);
-        assertSerializedAsPojoWithoutKryo(RawEvent.class);
-        assertSerializedAsPojoWithoutKryo(Rejected.class);
-        assertSerializedAsPojoWithoutKryo(EventEnvelope.class);
+        assertSerializedAsPojoWithoutKryo(Decoded.class);
+        assertSerializedAsPojoWithoutKryo(DecodedEvent.class);
+        assertSerializedAsPojoWithoutKryo(Rejection.class);
+        assertSerializedAsPojoWithoutKryo(EventEnvelope.class); // v1 layout, read by the state migration
     }
 }

@@ -4,12 +4,12 @@ import static io.carekpi.schema.Channel.WHATSAPP;
 import static io.carekpi.testing.ConversationScript.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carekpi.flink.DecodeFunction;
-import io.carekpi.flink.EventEnvelope;
-import io.carekpi.flink.RawEvent;
+import io.carekpi.flink.TriageFunction;
+import io.carekpi.events.Decoded;
+import io.carekpi.events.DecodedEvent;
+import io.carekpi.events.RawInput;
 import io.carekpi.io.EventAvro;
 import io.carekpi.io.EventJson;
-import io.carekpi.kpi.EventValidator;
 import io.carekpi.schema.EventType;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.schema.SurveyKind;
@@ -41,19 +41,17 @@ class HostileInputTest {
         return out;
     }
 
-    /** Decodes like the live source and the decode stage do: never throws, reason when invalid. */
-    private static String outcome(RawEvent raw) {
-        raw.predecode();
-        if (raw.problem != null) {
-            assertThat(raw.problem).isNotBlank();
+    private static final EventDecoder DECODER = EventDecoder.live();
+
+    /** Decodes as every source does: never throws, a reason when rejected. */
+    private static String outcome(RawInput raw) {
+        Decoded d = DECODER.decode(raw);
+        if (d.isRejected()) {
+            assertThat(d.rejection().reason()).isNotBlank();
+            assertThat(d.rejection().seq()).isEqualTo(raw.seq());
             return "rejected";
         }
-        String problem = EventValidator.problem(raw.decoded);
-        if (problem != null) {
-            assertThat(problem).isNotBlank();
-            return "invalid";
-        }
-        return raw.decoded.getType() == EventType.UNKNOWN ? "unknown-type" : "valid";
+        return d.event().event().getType() == EventType.UNKNOWN ? "unknown-type" : "valid";
     }
 
     @Test
@@ -72,7 +70,7 @@ class HostileInputTest {
                     default -> s.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
                 }
             }
-            String o = outcome(RawEvent.ofText(s.toString(), i));
+            String o = outcome(RawInput.json(s.toString(), i));
             outcomes[List.of("rejected", "invalid", "unknown-type", "valid").indexOf(o)]++;
         }
         assertThat(outcomes[0]).as("most mutations break the record").isGreaterThan(1000);
@@ -86,7 +84,7 @@ class HostileInputTest {
         int cases = 0;
         for (byte[] valid : records) {
             for (int len = 0; len < valid.length; len++) {
-                assertThat(outcome(RawEvent.ofBytes(Arrays.copyOf(valid, len), cases++))).isNotNull();
+                assertThat(outcome(RawInput.avro(Arrays.copyOf(valid, len), cases++, null))).isNotNull();
             }
         }
         for (int i = 0; i < 4_000; i++) {
@@ -95,7 +93,7 @@ class HostileInputTest {
                 int at = r.nextInt(b.length);
                 b[at] = (byte) (b[at] ^ (1 << r.nextInt(8)));
             }
-            assertThat(outcome(RawEvent.ofBytes(b, cases++))).isNotNull();
+            assertThat(outcome(RawInput.avro(b, cases++, null))).isNotNull();
         }
         for (int i = 0; i < 2_000; i++) {
             byte[] b = new byte[r.nextInt(200)];
@@ -104,7 +102,7 @@ class HostileInputTest {
                 b[0] = (byte) 0xC3; // looks like single-object encoding
                 b[1] = 0x01;
             }
-            assertThat(outcome(RawEvent.ofBytes(b, cases++))).isNotNull();
+            assertThat(outcome(RawInput.avro(b, cases++, null))).isNotNull();
         }
         assertThat(cases).isGreaterThan(6_000);
     }
@@ -123,23 +121,23 @@ class HostileInputTest {
                 .contains("outside its scale");
         assertThat(reason(base + "\"occurredAt\":99999999999999999999,\"type\":\"CUSTOMER_MESSAGE\"}"))
                 .contains("occurredAt");
-        RawEvent unknown = RawEvent.ofText(base + now + "\"type\":\"CUSTOMER_TELEPORTED\"}", 1);
+        RawInput unknown = RawInput.json(base + now + "\"type\":\"CUSTOMER_TELEPORTED\"}", 1);
         assertThat(outcome(unknown)).isEqualTo("unknown-type");
     }
 
     private static String reason(String line) {
-        RawEvent raw = RawEvent.ofText(line, 1).predecode();
-        return raw.problem != null ? raw.problem : EventValidator.problem(raw.decoded);
+        Decoded d = DECODER.decode(RawInput.json(line, 1));
+        return d.isRejected() ? d.rejection().reason() : null;
     }
 
     @Test
     void theDecodeStageAccountsForEveryRecord() throws Exception {
         Random r = new Random(SEED + 2);
         List<String> lines = validEvents().stream().map(EventJson::encode).toList();
-        int[] expected = new int[4];
-        List<String> outcomes = List.of("rejected", "invalid", "unknown-type", "valid");
-        try (var harness = new OneInputStreamOperatorTestHarness<RawEvent, EventEnvelope>(
-                new ProcessOperator<>(new DecodeFunction()))) {
+        int[] expected = new int[3];
+        List<String> outcomes = List.of("rejected", "unknown-type", "valid");
+        try (var harness = new OneInputStreamOperatorTestHarness<Decoded, DecodedEvent>(
+                new ProcessOperator<>(new TriageFunction()))) {
             harness.open();
             int n = 3_000;
             for (int i = 0; i < n; i++) {
@@ -149,14 +147,14 @@ class HostileInputTest {
                     b[r.nextInt(b.length)] = (byte) r.nextInt(128);
                     line = new String(b, StandardCharsets.UTF_8);
                 }
-                expected[outcomes.indexOf(outcome(RawEvent.ofText(line, i)))]++;
-                harness.processElement(new StreamRecord<>(RawEvent.ofText(line, i)));
+                expected[outcomes.indexOf(outcome(RawInput.json(line, i)))]++;
+                harness.processElement(new StreamRecord<>(DECODER.decode(RawInput.json(line, i))));
             }
-            int deadLetters = harness.getSideOutput(DecodeFunction.REJECTED) == null
-                    ? 0 : harness.getSideOutput(DecodeFunction.REJECTED).size();
-            assertThat(harness.extractOutputValues()).hasSize(expected[3]);
-            assertThat(deadLetters).isEqualTo(expected[0] + expected[1]).isPositive();
-            assertThat(expected[3] + deadLetters + expected[2]).as("every record accounted for").isEqualTo(n);
+            int deadLetters = harness.getSideOutput(TriageFunction.REJECTED) == null
+                    ? 0 : harness.getSideOutput(TriageFunction.REJECTED).size();
+            assertThat(harness.extractOutputValues()).hasSize(expected[2]);
+            assertThat(deadLetters).isEqualTo(expected[0]).isPositive();
+            assertThat(expected[2] + deadLetters + expected[1]).as("every record accounted for").isEqualTo(n);
         }
     }
 }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class StableUidsTest {
     /** The uids of docs/operations.md ("The job graph"): renaming one orphans its state in savepoints. */
-    private static final List<String> DOCUMENTED = List.of("source-kafka-events", "decode", "dedup", "conversations",
+    private static final List<String> DOCUMENTED = List.of("source-kafka-events", "triage", "dedup", "conversations",
             "customers", "dimensions", "windows", "waits", "queue-gauges", "sink-kafka-kpi", "sink-kafka-sla",
             "sink-kafka-conversations", "sink-kafka-queue", "sink-kafka-dlq", "sink-kafka-late", "sink-influx-kpi",
             "sink-influx-sla", "sink-influx-queue");

@@ -1,6 +1,6 @@
 package io.carekpi.reliability;
 
-import io.carekpi.flink.RawEvent;
+import io.carekpi.events.Decoded;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -10,7 +10,7 @@ final class FaultInjection {
     private FaultInjection() {}
 
     /** Fails its task once, when the whole job has seen {@code after} records. */
-    static final class FailOnce implements MapFunction<RawEvent, RawEvent> {
+    static final class FailOnce implements MapFunction<Decoded, Decoded> {
         static final AtomicLong SEEN = new AtomicLong();
         static final AtomicBoolean FAILED = new AtomicBoolean();
         private final long after;
@@ -25,7 +25,7 @@ final class FaultInjection {
         }
 
         @Override
-        public RawEvent map(RawEvent r) {
+        public Decoded map(Decoded r) {
             if (SEEN.incrementAndGet() >= after && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected task failure after " + after + " records");
             }
@@ -34,18 +34,18 @@ final class FaultInjection {
     }
 
     /** Counts the records the whole job has seen, in {@link #SEEN} (reset it before a run). */
-    static final class Count implements MapFunction<RawEvent, RawEvent> {
+    static final class Count implements MapFunction<Decoded, Decoded> {
         static final AtomicLong SEEN = new AtomicLong();
 
         @Override
-        public RawEvent map(RawEvent r) {
+        public Decoded map(Decoded r) {
             SEEN.incrementAndGet();
             return r;
         }
     }
 
     /** Slows the input down to about {@code perSecond} records per second per subtask. */
-    static final class Throttle implements MapFunction<RawEvent, RawEvent> {
+    static final class Throttle implements MapFunction<Decoded, Decoded> {
         private final int perSecond;
         private long count;
 
@@ -54,7 +54,7 @@ final class FaultInjection {
         }
 
         @Override
-        public RawEvent map(RawEvent r) throws InterruptedException {
+        public Decoded map(Decoded r) throws InterruptedException {
             if (++count % Math.max(1, perSecond / 100) == 0) {
                 Thread.sleep(10);
             }

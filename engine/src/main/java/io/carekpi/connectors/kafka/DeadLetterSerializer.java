@@ -1,6 +1,6 @@
 package io.carekpi.connectors.kafka;
 
-import io.carekpi.flink.Rejected;
+import io.carekpi.events.Rejection;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,7 +13,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * timestamp is the time of writing (see {@link AvroRecordSerializer}): a dead letter with a
  * timestamp years in the past would otherwise fall to retention at once.
  */
-public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<Rejected> {
+public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<Rejection> {
     private static final long serialVersionUID = 1L;
 
     public static final String KIND = "carekpi.kind";
@@ -29,14 +29,14 @@ public final class DeadLetterSerializer implements KafkaRecordSerializationSchem
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(Rejected r, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(Rejection r, KafkaSinkContext context, Long timestamp) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(KIND, kind.getBytes(StandardCharsets.UTF_8));
-        headers.add(REASON, r.reason.getBytes(StandardCharsets.UTF_8));
-        if (r.origin != null) {
-            headers.add(ORIGIN, r.origin.getBytes(StandardCharsets.UTF_8));
+        headers.add(REASON, r.reason().getBytes(StandardCharsets.UTF_8));
+        if (r.origin() != null) {
+            headers.add(ORIGIN, r.origin().getBytes(StandardCharsets.UTF_8));
         }
-        byte[] value = r.bytes != null ? r.bytes : r.input.getBytes(StandardCharsets.UTF_8);
+        byte[] value = r.bytes() != null ? r.bytes() : r.input().getBytes(StandardCharsets.UTF_8);
         return new ProducerRecord<>(topic, null, null, null, value, headers);
     }
 }

@@ -1,6 +1,6 @@
 package io.carekpi.connectors.kafka;
 
-import io.carekpi.flink.RawEvent;
+import io.carekpi.events.Decoded;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -26,11 +26,11 @@ public final class KafkaConnectors {
      * A bounded run restored from a savepoint or checkpoint stops at the offsets of its first start
      * ({@link BoundedRestoreKafkaSource}).
      */
-    public static BoundedRestoreKafkaSource<RawEvent> eventSource(KafkaSettings s, boolean bounded) {
+    public static BoundedRestoreKafkaSource<Decoded> eventSource(KafkaSettings s, boolean bounded) {
         Properties p = s.client();
         p.setProperty("isolation.level", "read_committed");
         p.putIfAbsent("partition.discovery.interval.ms", "60000");
-        var b = KafkaSource.<RawEvent>builder()
+        var b = KafkaSource.<Decoded>builder()
                 .setBootstrapServers(s.bootstrapServers())
                 .setTopics(s.eventsTopic())
                 .setGroupId(s.groupId())

@@ -2,7 +2,9 @@ package io.carekpi.tools.bench;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.flink.CareKpiTopology;
-import io.carekpi.flink.RawEvent;
+import io.carekpi.events.Decoded;
+import io.carekpi.events.RawInput;
+import io.carekpi.io.EventDecoder;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -29,9 +31,9 @@ public final class EngineThroughput {
         conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         CareKpiTopology.configureLive(env);
-        DataStream<RawEvent> raw = env.fromSource(
-                new DataGeneratorSource<>(i -> RawEvent.ofBytes(Corpus.records[(int) (long) i], i).predecode(), n,
-                        TypeInformation.of(RawEvent.class)),
+        DataStream<Decoded> raw = env.fromSource(
+                new DataGeneratorSource<>(i -> EventDecoder.live().decode(RawInput.avro(Corpus.records[(int) (long) i], i, null)), n,
+                        TypeInformation.of(Decoded.class)),
                 CareKpiTopology.sourceWatermarks(config), "corpus");
         CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
         discardAllButGauges(out);

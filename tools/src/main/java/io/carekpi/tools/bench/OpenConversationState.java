@@ -2,7 +2,9 @@ package io.carekpi.tools.bench;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.flink.CareKpiTopology;
-import io.carekpi.flink.RawEvent;
+import io.carekpi.events.Decoded;
+import io.carekpi.events.RawInput;
+import io.carekpi.io.EventDecoder;
 import io.carekpi.schema.QueueGauge;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,7 +92,7 @@ public final class OpenConversationState {
             env.disableOperatorChaining();
             CareKpiTopology.configureLive(env);
             var raw = env.fromSource(new DataGeneratorSource<>(OpenConversationState::opening, Long.MAX_VALUE,
-                            firstOnly(n), TypeInformation.of(RawEvent.class)),
+                            firstOnly(n), TypeInformation.of(Decoded.class)),
                     CareKpiTopology.sourceWatermarks(config), "openings").setParallelism(1);
             CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
             EngineThroughput.discardAllButGauges(out);
@@ -123,11 +125,11 @@ public final class OpenConversationState {
     }
 
     /** The i-th conversation's first event: a customer message on a channel and queue, now. */
-    private static RawEvent opening(long i) {
-        return RawEvent.ofText("{\"eventId\":\"o" + i + "\",\"occurredAt\":" + System.currentTimeMillis()
+    private static Decoded opening(long i) {
+        return EventDecoder.live().decode(RawInput.json("{\"eventId\":\"o" + i + "\",\"occurredAt\":" + System.currentTimeMillis()
                 + ",\"conversationId\":\"open-" + i + "\",\"customerId\":\"cust-" + i + "\",\"channel\":\""
                 + CHANNELS[(int) (i % CHANNELS.length)] + "\",\"queue\":\"" + QUEUES[(int) (i / CHANNELS.length % QUEUES.length)]
-                + "\",\"type\":\"CUSTOMER_MESSAGE\"}", i).predecode();
+                + "\",\"type\":\"CUSTOMER_MESSAGE\"}", i));
     }
 
     /** Lets the first {@code n} records through at full speed, then none (the source stays running). */

@@ -4,7 +4,9 @@ import io.carekpi.config.EngineConfig;
 import io.carekpi.config.SlaConfig;
 import io.carekpi.config.SlaPolicy;
 import io.carekpi.flink.CareKpiTopology;
-import io.carekpi.flink.RawEvent;
+import io.carekpi.events.Decoded;
+import io.carekpi.events.RawInput;
+import io.carekpi.io.EventDecoder;
 import io.carekpi.schema.SlaEvent;
 import io.carekpi.schema.SlaStatus;
 import java.time.Duration;
@@ -37,11 +39,11 @@ public final class SlaAlertLatency {
         EngineConfig config = b.build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         CareKpiTopology.configureLive(env);
-        var raw = env.fromSource(new DataGeneratorSource<>(i -> RawEvent.ofText("{\"eventId\":\"e" + i
+        var raw = env.fromSource(new DataGeneratorSource<>(i -> EventDecoder.live().decode(RawInput.json("{\"eventId\":\"e" + i
                                 + "\",\"occurredAt\":" + System.currentTimeMillis() + ",\"conversationId\":\"c" + i
                                 + "\",\"customerId\":\"u" + i + "\",\"channel\":\"WHATSAPP\",\"type\":\"CONVERSATION_OPENED\"}",
-                                i).predecode(), Long.MAX_VALUE, RateLimiterStrategy.perSecond(perSecond),
-                        TypeInformation.of(RawEvent.class)),
+                                i)), Long.MAX_VALUE, RateLimiterStrategy.perSecond(perSecond),
+                        TypeInformation.of(Decoded.class)),
                 CareKpiTopology.sourceWatermarks(config), "openings").setParallelism(1);
         CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
         CloseableIterator<SlaEvent> sla = out.sla().collectAsync();

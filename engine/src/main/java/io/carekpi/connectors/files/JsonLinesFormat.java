@@ -1,6 +1,8 @@
-package io.carekpi.io;
+package io.carekpi.connectors.files;
 
-import io.carekpi.flink.RawEvent;
+import io.carekpi.events.Decoded;
+import io.carekpi.events.RawInput;
+import io.carekpi.io.EventDecoder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,26 +14,28 @@ import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 
 /**
- * Reads a JSON Lines file for Flink's {@code FileSource}: one {@link RawEvent} per non-blank line,
- * numbered by its line in the file (1-based), so rejected lines can be found and ties broken.
- * Not splittable: line numbers need the file read from its start.
+ * Reads a JSON Lines file for Flink's {@code FileSource}: every non-blank line decoded by the
+ * {@link EventDecoder} into an event or a rejection, numbered by its line in the file (1-based), so
+ * rejected lines can be found and ties broken. Not splittable: line numbers need the file read
+ * from its start.
  */
-public final class JsonLinesFormat extends SimpleStreamFormat<RawEvent> {
+public final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public StreamFormat.Reader<RawEvent> createReader(Configuration config, FSDataInputStream stream) {
+    public StreamFormat.Reader<Decoded> createReader(Configuration config, FSDataInputStream stream) {
         BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8), 1 << 16);
+        EventDecoder decoder = EventDecoder.live();
         return new StreamFormat.Reader<>() {
             private long line;
 
             @Override
-            public RawEvent read() throws IOException {
+            public Decoded read() throws IOException {
                 String text;
                 while ((text = reader.readLine()) != null) {
                     line++;
                     if (!text.isBlank()) {
-                        return RawEvent.ofText(text, line);
+                        return decoder.decode(RawInput.json(text, line));
                     }
                 }
                 return null;
@@ -45,7 +49,7 @@ public final class JsonLinesFormat extends SimpleStreamFormat<RawEvent> {
     }
 
     @Override
-    public TypeInformation<RawEvent> getProducedType() {
-        return TypeInformation.of(RawEvent.class);
+    public TypeInformation<Decoded> getProducedType() {
+        return TypeInformation.of(Decoded.class);
     }
 }

@@ -1,0 +1,25 @@
+package io.carekpi.events;
+
+/**
+ * An input record the engine could not use, with why: undecodable or invalid (a dead letter), or
+ * an event that arrived after the watermark had passed its time (late). Never silently dropped.
+ *
+ * @param input the input as text: the JSON line, Avro bytes as hex, or the event as JSON
+ * @param bytes the original Avro bytes when the input was binary (written as-is to the dead-letter
+ *     topic), else null
+ * @param reason why it was rejected
+ * @param seq its position in the input (line or record number, partition offset)
+ * @param origin where it came from ({@code topic-partition@offset}), or null for files
+ */
+public record Rejection(String input, byte[] bytes, String reason, long seq, String origin) {
+
+    /** The input record itself, rejected for {@code reason}. */
+    public static Rejection of(RawInput raw, String reason) {
+        return new Rejection(raw.describe(), raw.bytes(), reason, raw.seq(), raw.origin());
+    }
+
+    /** A decoded event, rejected for {@code reason}; {@code json} is the event as JSON. */
+    public static Rejection ofEvent(String json, String reason, long seq, String origin) {
+        return new Rejection(json, null, reason, seq, origin);
+    }
+}
