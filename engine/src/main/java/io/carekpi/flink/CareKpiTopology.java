@@ -63,8 +63,9 @@ public final class CareKpiTopology {
 
         SingleOutputStreamOperator<DecodedEvent> unique = accepted
                 .keyBy(DecodedEvent::conversationId)
-                .process(new Deduplicator(config.dedupHorizon.toMillis()))
-                .name("deduplicate by eventId").uid("dedup");
+                .transform("deduplicate by eventId", TypeInformation.of(DecodedEvent.class),
+                        new MigratingKeyedProcessOperator<>(new Deduplicator(config.dedupHorizon.toMillis())))
+                .uid("dedup");
 
         SingleOutputStreamOperator<KpiFact> conversationFacts = DataStreamUtils
                 .reinterpretAsKeyedStream(unique, DecodedEvent::conversationId)

@@ -1,6 +1,7 @@
 package io.carekpi.flink;
 
 import io.carekpi.events.DecodedEvent;
+import io.carekpi.kpi.SeenEvents;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -14,10 +15,16 @@ import org.apache.flink.util.Collector;
  * extra shuffle is needed. An id is remembered until the watermark passes its event time plus
  * the horizon; a repeat arriving later than that is late anyway and goes to the late output.
  */
-public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, DecodedEvent> {
+public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, DecodedEvent>
+        implements MigratesKeyedState {
     private static final long serialVersionUID = 1L;
 
     private final long horizonMs;
+    /** The v1 state ({@code flink.SeenEvents}), moved to {@link #seen} at open. */
+    @SuppressWarnings("deprecation")
+    private static final ValueStateDescriptor<io.carekpi.flink.SeenEvents> V1_SEEN =
+            new ValueStateDescriptor<>("seen", io.carekpi.flink.SeenEvents.class);
+
     private transient ValueState<SeenEvents> seen;
     private transient ValueState<Long> timer;
     private transient Counter duplicates;
@@ -28,9 +35,23 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
 
     @Override
     public void open(OpenContext ctx) {
-        seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", SeenEvents.class));
+        seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seenEvents", SeenEvents.class));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("forgetTimer", Long.class));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public void migrate(KeyedStateMigration migration) throws Exception {
+        migration.forEachKey(V1_SEEN, v1 -> {
+            io.carekpi.flink.SeenEvents old = v1.value();
+            SeenEvents s = new SeenEvents();
+            for (int i = 0; i < old.size; i++) {
+                s.add(old.hashes[i], old.until[i]);
+            }
+            seen.update(s);
+            v1.clear();
+        });
     }
 
     @Override

@@ -1,35 +1,76 @@
 package io.carekpi.flink;
 
-import io.carekpi.events.DecodedEvent;
 import static io.carekpi.schema.Channel.SMS;
 import static io.carekpi.testing.ConversationScript.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carekpi.events.DecodedEvent;
 import io.carekpi.schema.InteractionEvent;
 import java.time.Duration;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 class DeduplicatorTest {
+    private static final long HORIZON = Duration.ofMinutes(10).toMillis();
+    private static final InteractionEvent OPENED = conversation("c1", SMS).customer("u1").at(0).opened().last();
+    private static final long T = OPENED.getOccurredAt().toEpochMilli();
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, DecodedEvent> harness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new MigratingKeyedProcessOperator<>(new Deduplicator(HORIZON)), DecodedEvent::conversationId,
+                Types.STRING);
+    }
+
     @Test
     void shouldDropRepeatsOfAnEventIdAndForgetThemAfterTheHorizon() throws Exception {
-        long horizon = Duration.ofMinutes(10).toMillis();
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, DecodedEvent>(
-                new KeyedProcessOperator<>(new Deduplicator(horizon)), DecodedEvent::conversationId,
-                Types.STRING)) {
+        try (var harness = harness()) {
             harness.open();
-            InteractionEvent e = conversation("c1", SMS).customer("u1").at(0).opened().last();
-            long t = e.getOccurredAt().toEpochMilli();
-            harness.processElement(new StreamRecord<>(new DecodedEvent(e, 1), t));
-            harness.processElement(new StreamRecord<>(new DecodedEvent(e, 2), t));
+            harness.processElement(new StreamRecord<>(new DecodedEvent(OPENED, 1), T));
+            harness.processElement(new StreamRecord<>(new DecodedEvent(OPENED, 2), T));
             assertThat(harness.extractOutputValues()).extracting(DecodedEvent::seq).containsExactly(1L);
 
-            harness.processWatermark(t + horizon);
+            harness.processWatermark(T + HORIZON);
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void idsSeenBeforeAnUpgradeFromTheV1StateLayoutAreStillDuplicatesAfterIt() throws Exception {
+        OperatorSubtaskState v1;
+        try (var writer = new KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, DecodedEvent>(
+                new KeyedProcessOperator<>(new WritesV1State()), DecodedEvent::conversationId, Types.STRING)) {
+            writer.open();
+            writer.processElement(new StreamRecord<>(new DecodedEvent(OPENED, 1), T));
+            v1 = writer.snapshot(1L, 1L);
+        }
+        try (var harness = harness()) {
+            harness.initializeState(v1);
+            harness.open();
+            assertThat(harness.numKeyedStateEntries()).as("v1 state moved, none left under its old name").isEqualTo(1);
+
+            harness.processElement(new StreamRecord<>(new DecodedEvent(OPENED, 2), T));
+            assertThat(harness.extractOutputValues()).as("a repeat of an id the v1 build had seen").isEmpty();
+        }
+    }
+
+    /** What the v1 dedup stage kept for an event: its id's hash in {@code flink.SeenEvents} under "seen". */
+    @SuppressWarnings("deprecation")
+    private static final class WritesV1State extends KeyedProcessFunction<String, DecodedEvent, DecodedEvent> {
+        @Override
+        public void processElement(DecodedEvent e, Context ctx, Collector<DecodedEvent> out) throws Exception {
+            SeenEvents v1 = new SeenEvents();
+            v1.hashes = new long[] {io.carekpi.kpi.SeenEvents.hash(e.event().getEventId()), 0, 0, 0};
+            v1.until = new long[] {e.time() + HORIZON, 0, 0, 0};
+            v1.size = 1;
+            getRuntimeContext().getState(new ValueStateDescriptor<>("seen", SeenEvents.class)).update(v1);
         }
     }
 }

@@ -23,7 +23,8 @@ class StateTypesTest {
         assertSerializedAsPojoWithoutKryo(KpiCounters.class);
         assertSerializedAsPojoWithoutKryo(WindowAccumulator.class);
         assertSerializedAsPojoWithoutKryo(GroupedFacts.class);
-        assertSerializedAsPojoWithoutKryo(SeenEvents.class);
+        assertSerializedAsPojoWithoutKryo(io.carekpi.kpi.SeenEvents.class);
+        assertSerializedAsPojoWithoutKryo(SeenEvents.class); // v1 layout, read by the state migration
         assertSerializedAsPojoWithoutKryo(Decoded.class);
         assertSerializedAsPojoWithoutKryo(DecodedEvent.class);
         assertSerializedAsPojoWithoutKryo(Rejection.class);

@@ -1,4 +1,4 @@
-package io.carekpi.flink;
+package io.carekpi.kpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
