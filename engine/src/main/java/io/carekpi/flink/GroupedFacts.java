@@ -1,5 +1,6 @@
 package io.carekpi.flink;
 
+import io.carekpi.kpi.Dimensions;
 import io.carekpi.kpi.KpiCounters;
 import io.carekpi.kpi.KpiFact;
 

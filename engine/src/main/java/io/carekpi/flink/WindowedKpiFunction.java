@@ -2,6 +2,7 @@ package io.carekpi.flink;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.config.WindowSpec;
+import io.carekpi.kpi.Dimensions;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.KpiSnapshot;
 import java.util.ArrayList;

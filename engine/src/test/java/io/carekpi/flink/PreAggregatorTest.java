@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.config.WindowSpec;
+import io.carekpi.kpi.Dimensions;
 import io.carekpi.kpi.FactKind;
 import io.carekpi.kpi.KpiCounters;
 import io.carekpi.kpi.KpiFact;
