@@ -123,9 +123,14 @@ class PreAggregatorTest {
         long watermark = T0;
         for (int i = 0; i < 20_000; i++) {
             long at = T0 + random.nextInt(3 * 3_600_000);
-            KpiFact f = new KpiFact(at, channels[random.nextInt(3)], agents[random.nextInt(3)],
-                    queues[random.nextInt(2)], kinds[random.nextInt(kinds.length)], random.nextInt(100_000),
-                    random.nextInt(1000), random.nextInt(3));
+            String channel = channels[random.nextInt(3)];
+            String agent = agents[random.nextInt(3)];
+            String queue = queues[random.nextInt(2)];
+            FactKind kind = kinds[random.nextInt(kinds.length)];
+            long value = random.nextInt(100_000);
+            KpiFact f = kind == FactKind.HANDLED
+                    ? KpiFact.handled(at, channel, agent, queue, value, random.nextInt(1000), random.nextInt(3))
+                    : KpiFact.of(at, channel, agent, queue, kind, value);
             harness.processElement(new StreamRecord<>(f, at));
             Dimensions.forEachGrouping(f, (c, a, q) -> direct.computeIfAbsent(
                     Dimensions.key(c, a, q) + "@" + minute.startOf(f.at), k -> new KpiCounters()).apply(f));
