@@ -39,7 +39,6 @@ import org.apache.flink.util.OutputTag;
  */
 public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFacts, KpiSnapshot> {
     private static final long serialVersionUID = 1L;
-    private static final int MAX_SIZES = 16;
 
     public static final OutputTag<KpiFact> LATE_FACTS = new OutputTag<>("late-facts") {};
 
@@ -47,16 +46,20 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
     private final long retentionMs;
     private final long earlyFiringMs;
 
+    /** The grouping's open windows, by {@link WindowKey#encode()} (the stored form savepoints hold). */
     private transient MapState<Long, WindowAccumulator> accumulators;
-    /** Keys of windows changed since their last emission (a small index, so early firing does not scan). */
+    /**
+     * Windows changed since their last emission, by {@link WindowKey#encode()} (a small index, so
+     * early firing does not scan).
+     */
     private transient MapState<Long, Boolean> dirty;
     private transient ValueState<Long> earlyTimer;
     private transient Counter lateFacts;
 
     /** @param earlyFiring false in BATCH execution, where processing time means nothing. */
     public WindowedKpiFunction(EngineConfig config, boolean earlyFiring) {
-        if (config.windows.size() > MAX_SIZES) {
-            throw new IllegalArgumentException("at most " + MAX_SIZES + " window sizes");
+        if (config.windows.size() > WindowKey.MAX_SIZES) {
+            throw new IllegalArgumentException("at most " + WindowKey.MAX_SIZES + " window sizes");
         }
         this.windows = new ArrayList<>(config.windows);
         this.retentionMs = config.kpiRetention.toMillis();
@@ -70,10 +73,6 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
         dirty = getRuntimeContext().getMapState(new MapStateDescriptor<>("dirty", Types.LONG, Types.BOOLEAN));
         earlyTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("earlyTimer", Types.LONG));
         lateFacts = getRuntimeContext().getMetricGroup().counter("lateFacts");
-    }
-
-    private static long keyOf(long windowStart, int sizeIndex) {
-        return windowStart * MAX_SIZES + sizeIndex;
     }
 
     @Override
@@ -96,7 +95,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
                 ctx.output(LATE_FACTS, g.fact);
                 continue;
             }
-            long key = keyOf(start, i);
+            long key = new WindowKey(i, start).encode();
             WindowAccumulator acc = accumulators.get(key);
             if (acc == null) {
                 acc = new WindowAccumulator();
@@ -129,15 +128,15 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
     public void onTimer(long t, OnTimerContext ctx, Collector<KpiSnapshot> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             earlyTimer.clear();
-            List<Long> keys = new ArrayList<>();
+            List<WindowKey> changed = new ArrayList<>();
             for (Map.Entry<Long, Boolean> e : dirty.entries()) {
-                keys.add(e.getKey());
+                changed.add(WindowKey.decode(e.getKey()));
             }
             dirty.clear();
-            for (long key : keys) {
-                WindowAccumulator acc = accumulators.get(key);
+            for (WindowKey window : changed) {
+                WindowAccumulator acc = accumulators.get(window.encode());
                 if (acc != null && acc.dirty) {
-                    emit(key, acc, out);
+                    emit(window, acc, out);
                 }
             }
             return;
@@ -146,25 +145,25 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
             WindowSpec w = windows.get(i);
             long start = w.startOf(t);
             if (w.endOf(start) - 1 == t) {
-                long key = keyOf(start, i);
-                WindowAccumulator acc = accumulators.get(key);
+                WindowKey ended = new WindowKey(i, start);
+                WindowAccumulator acc = accumulators.get(ended.encode());
                 if (acc != null) {
                     acc.closed = true;
-                    emit(key, acc, out);
-                    dirty.remove(key);
+                    emit(ended, acc, out);
+                    dirty.remove(ended.encode());
                 }
             }
             long expiredStart = w.startOf(t - retentionMs);
             if (w.endOf(expiredStart) - 1 + retentionMs == t) {
-                long key = keyOf(expiredStart, i);
-                WindowAccumulator acc = accumulators.get(key);
+                WindowKey expired = new WindowKey(i, expiredStart);
+                WindowAccumulator acc = accumulators.get(expired.encode());
                 if (acc != null && acc.dirty) {
                     // A revision still waiting for the early-firing timer (always the case at the
                     // end of a bounded input, where processing-time timers no longer fire).
-                    emit(key, acc, out);
+                    emit(expired, acc, out);
                 }
-                accumulators.remove(key);
-                dirty.remove(key);
+                accumulators.remove(expired.encode());
+                dirty.remove(expired.encode());
             }
         }
         Long early = earlyTimer.value();
@@ -174,13 +173,12 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
         }
     }
 
-    private void emit(long key, WindowAccumulator acc, Collector<KpiSnapshot> out) throws Exception {
-        int sizeIndex = (int) Math.floorMod(key, (long) MAX_SIZES);
-        long start = Math.floorDiv(key, (long) MAX_SIZES);
-        WindowSpec w = windows.get(sizeIndex);
+    private void emit(WindowKey window, WindowAccumulator acc, Collector<KpiSnapshot> out) throws Exception {
+        WindowSpec w = windows.get(window.sizeIndex());
+        long start = window.start();
         acc.revision++;
         acc.dirty = false;
-        accumulators.put(key, acc);
+        accumulators.put(window.encode(), acc);
         out.collect(acc.counters.toSnapshot(w.label, start, w.endOf(start), Dimensions.label(acc.channel),
                 Dimensions.label(acc.agent), Dimensions.label(acc.queue), acc.revision, acc.closed));
     }
