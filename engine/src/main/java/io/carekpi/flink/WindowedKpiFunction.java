@@ -22,9 +22,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The window stage, keyed by grouping ({@link GroupedFacts#key}): adds facts, summed per grouping
- * and window by {@link PreAggregator} (or one at a time), to the tumbling windows of every
- * configured size and emits {@link KpiSnapshot} upserts with increasing revisions.
+ * The window stage, keyed by grouping ({@link WindowCell#key}): adds facts, summed per grouping
+ * and cell by {@link PreAggregator}, to the tumbling windows of every configured size and emits
+ * {@link KpiSnapshot} upserts with increasing revisions.
  *
  * <ul>
  *   <li>Early firing (live mode): changed windows are emitted every {@code earlyFiringInterval}
@@ -37,7 +37,7 @@ import org.apache.flink.util.OutputTag;
  * </ul>
  * In BATCH execution there is no early firing: each window is emitted once, final, revision 1.
  */
-public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFacts, KpiSnapshot> {
+public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell, KpiSnapshot> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<KpiFact> LATE_FACTS = new OutputTag<>("late-facts") {};
@@ -76,45 +76,41 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
     }
 
     @Override
-    public void processElement(GroupedFacts g, Context ctx, Collector<KpiSnapshot> out) throws Exception {
+    public void processElement(WindowCell cell, Context ctx, Collector<KpiSnapshot> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         boolean changed = false;
         for (int i = 0; i < windows.size(); i++) {
             WindowSpec w = windows.get(i);
-            long start = g.fact != null ? w.startOf(g.fact.at) : g.windowStarts[i];
-            long last = w.endOf(start) - 1;
+            WindowKey window = new WindowKey(i, cell.windowStarts[i]);
+            long last = w.endOf(window.start()) - 1;
             if (last + retentionMs <= watermark) {
-                if (g.fact == null) {
+                if (cell.lateFact == null) {
                     // PreAggregator sums only facts in time under the watermark it last forwarded,
                     // and this stage's watermark never exceeds that one.
-                    throw new IllegalStateException("summed facts for " + w.label + " window " + start
-                            + " of " + GroupedFacts.key(g) + " arrived after the watermark " + watermark
+                    throw new IllegalStateException("summed facts for " + w.label + " window " + window.start()
+                            + " of " + WindowCell.key(cell) + " arrived after the watermark " + watermark
                             + " dropped it");
                 }
                 lateFacts.inc();
-                ctx.output(LATE_FACTS, g.fact);
+                ctx.output(LATE_FACTS, cell.lateFact);
                 continue;
             }
-            long key = new WindowKey(i, start).encode();
-            WindowAccumulator acc = accumulators.get(key);
+            long stored = window.encode();
+            WindowAccumulator acc = accumulators.get(stored);
             if (acc == null) {
                 acc = new WindowAccumulator();
-                acc.channel = g.channel;
-                acc.agent = g.agent;
-                acc.queue = g.queue;
+                acc.channel = cell.channel;
+                acc.agent = cell.agent;
+                acc.queue = cell.queue;
                 ctx.timerService().registerEventTimeTimer(last);
                 ctx.timerService().registerEventTimeTimer(last + retentionMs);
             }
-            if (g.fact != null) {
-                acc.counters.apply(g.fact);
-            } else {
-                acc.counters.merge(g.counters);
-            }
+            acc.counters.merge(cell.counters);
             if (!acc.dirty) {
                 acc.dirty = true;
-                dirty.put(key, Boolean.TRUE);
+                dirty.put(stored, Boolean.TRUE);
             }
-            accumulators.put(key, acc);
+            accumulators.put(stored, acc);
             changed = true;
         }
         if (changed && earlyFiringMs > 0 && earlyTimer.value() == null) {

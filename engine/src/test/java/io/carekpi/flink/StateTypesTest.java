@@ -19,7 +19,7 @@ class StateTypesTest {
         assertSerializedAsPojoWithoutKryo(KpiFact.class);
         assertSerializedAsPojoWithoutKryo(KpiCounters.class);
         assertSerializedAsPojoWithoutKryo(WindowAccumulator.class);
-        assertSerializedAsPojoWithoutKryo(GroupedFacts.class);
+        assertSerializedAsPojoWithoutKryo(WindowCell.class);
         assertSerializedAsPojoWithoutKryo(SeenEvents.class);
         assertSerializedAsPojoWithoutKryo(RawEvent.class);
         assertSerializedAsPojoWithoutKryo(Rejected.class);
