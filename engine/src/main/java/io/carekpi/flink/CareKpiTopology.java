@@ -76,7 +76,7 @@ public final class CareKpiTopology {
         SingleOutputStreamOperator<KpiSnapshot> kpis = conversationFacts.union(customerFacts)
                 .transform("sum per grouping and window", TypeInformation.of(WindowCell.class),
                         new PreAggregator(config))
-                .uid("dimensions")
+                .uid("pre-aggregate")
                 .keyBy(WindowCell::key)
                 .process(new WindowedKpiFunction(config, mode == Mode.LIVE))
                 .name("windowed KPIs").uid("windows");
