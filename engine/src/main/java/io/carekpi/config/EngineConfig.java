@@ -12,7 +12,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The engine's configuration, read once from YAML; every key, its default and its cost is
@@ -22,8 +21,60 @@ import java.util.Set;
 public final class EngineConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private static final Set<String> KEYS = Set.of("fcrWindow", "maxWrapUp", "windows", "outOfOrderness",
-            "dedupHorizon", "timeZone", "conversationIdleTimeout", "earlyFiringInterval", "kpiRetention", "sla");
+    /**
+     * The keys of the YAML file, each named here and nowhere else: the parser, the validation
+     * messages and the unknown-key check all use these. Read in this order (the first bad value
+     * is the one reported). docs/configuration.md documents every one; EngineConfigTest checks it.
+     */
+    enum Key {
+        FCR_WINDOW("fcrWindow", (b, v) -> b.fcrWindow = Durations.parse(v.asText())),
+        MAX_WRAP_UP("maxWrapUp", (b, v) -> b.maxWrapUp = Durations.parse(v.asText())),
+        OUT_OF_ORDERNESS("outOfOrderness", (b, v) -> b.outOfOrderness = Durations.parse(v.asText())),
+        DEDUP_HORIZON("dedupHorizon", (b, v) -> b.dedupHorizon = Durations.parse(v.asText())),
+        TIME_ZONE("timeZone", (b, v) -> b.timeZone = ZoneId.of(v.asText())),
+        CONVERSATION_IDLE_TIMEOUT("conversationIdleTimeout",
+                (b, v) -> b.conversationIdleTimeout = Durations.parse(v.asText())),
+        EARLY_FIRING_INTERVAL("earlyFiringInterval", (b, v) -> b.earlyFiringInterval = Durations.parse(v.asText())),
+        SLA("sla", (b, v) -> b.sla = SlaConfig.fromTree(v)),
+        KPI_RETENTION("kpiRetention", (b, v) -> b.kpiRetention = Durations.parse(v.asText())),
+        WINDOWS("windows", (b, v) -> {
+            List<Duration> ws = new ArrayList<>();
+            for (JsonNode w : v) {
+                ws.add(Durations.parse(w.asText()));
+            }
+            b.windows = ws;
+        });
+
+        /** The key as written in the YAML file. */
+        final String yaml;
+        private final Reader reader;
+
+        Key(String yaml, Reader reader) {
+            this.yaml = yaml;
+            this.reader = reader;
+        }
+
+        /** The key named {@code yaml} in the file, or null when there is none. */
+        static Key named(String yaml) {
+            for (Key k : values()) {
+                if (k.yaml.equals(yaml)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return yaml;
+        }
+
+        /** Sets the builder's value of a key from its YAML node. */
+        @FunctionalInterface
+        private interface Reader {
+            void read(Builder b, JsonNode value);
+        }
+    }
 
     public final Duration fcrWindow;
     public final Duration maxWrapUp;
@@ -39,35 +90,35 @@ public final class EngineConfig implements Serializable {
     public final SlaConfig sla;
 
     private EngineConfig(Builder b) {
-        this.fcrWindow = positive("fcrWindow", b.fcrWindow);
-        this.maxWrapUp = positive("maxWrapUp", b.maxWrapUp);
-        this.outOfOrderness = nonNegative("outOfOrderness", b.outOfOrderness);
-        this.dedupHorizon = positive("dedupHorizon", b.dedupHorizon);
+        this.fcrWindow = positive(Key.FCR_WINDOW, b.fcrWindow);
+        this.maxWrapUp = positive(Key.MAX_WRAP_UP, b.maxWrapUp);
+        this.outOfOrderness = nonNegative(Key.OUT_OF_ORDERNESS, b.outOfOrderness);
+        this.dedupHorizon = positive(Key.DEDUP_HORIZON, b.dedupHorizon);
         this.timeZone = b.timeZone;
-        this.conversationIdleTimeout = positive("conversationIdleTimeout", b.conversationIdleTimeout);
-        this.earlyFiringInterval = positive("earlyFiringInterval", b.earlyFiringInterval);
+        this.conversationIdleTimeout = positive(Key.CONVERSATION_IDLE_TIMEOUT, b.conversationIdleTimeout);
+        this.earlyFiringInterval = positive(Key.EARLY_FIRING_INTERVAL, b.earlyFiringInterval);
         List<WindowSpec> ws = new ArrayList<>();
         for (Duration d : b.windows) {
             ws.add(WindowSpec.of(d, timeZone));
         }
         if (ws.isEmpty()) {
-            throw new IllegalArgumentException("windows: at least one window size is needed");
+            throw new IllegalArgumentException(Key.WINDOWS + ": at least one window size is needed");
         }
         this.windows = List.copyOf(ws);
         this.sla = b.sla;
         this.kpiRetention = b.kpiRetention != null
-                ? nonNegative("kpiRetention", b.kpiRetention)
+                ? nonNegative(Key.KPI_RETENTION, b.kpiRetention)
                 : fcrWindow.plus(outOfOrderness).plus(Duration.ofMinutes(5));
     }
 
-    private static Duration positive(String key, Duration d) {
+    private static Duration positive(Key key, Duration d) {
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(key + " must be positive, got " + d);
         }
         return d;
     }
 
-    private static Duration nonNegative(String key, Duration d) {
+    private static Duration nonNegative(Key key, Duration d) {
         if (d.isNegative()) {
             throw new IllegalArgumentException(key + " must not be negative, got " + d);
         }
@@ -113,30 +164,16 @@ public final class EngineConfig implements Serializable {
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException(origin + ": unknown key '" + key + "' (known: " + KEYS + ")");
+            if (Key.named(key) == null) {
+                throw new IllegalArgumentException(origin + ": unknown key '" + key + "' (known: "
+                        + List.of(Key.values()) + ")");
             }
         }
         try {
-            if (root.has("fcrWindow")) b.fcrWindow = Durations.parse(root.get("fcrWindow").asText());
-            if (root.has("maxWrapUp")) b.maxWrapUp = Durations.parse(root.get("maxWrapUp").asText());
-            if (root.has("outOfOrderness")) b.outOfOrderness = Durations.parse(root.get("outOfOrderness").asText());
-            if (root.has("dedupHorizon")) b.dedupHorizon = Durations.parse(root.get("dedupHorizon").asText());
-            if (root.has("timeZone")) b.timeZone = ZoneId.of(root.get("timeZone").asText());
-            if (root.has("conversationIdleTimeout")) {
-                b.conversationIdleTimeout = Durations.parse(root.get("conversationIdleTimeout").asText());
-            }
-            if (root.has("earlyFiringInterval")) {
-                b.earlyFiringInterval = Durations.parse(root.get("earlyFiringInterval").asText());
-            }
-            if (root.has("sla")) b.sla = SlaConfig.fromTree(root.get("sla"));
-            if (root.has("kpiRetention")) b.kpiRetention = Durations.parse(root.get("kpiRetention").asText());
-            if (root.has("windows")) {
-                List<Duration> ws = new ArrayList<>();
-                for (JsonNode w : root.get("windows")) {
-                    ws.add(Durations.parse(w.asText()));
+            for (Key k : Key.values()) {
+                if (root.has(k.yaml)) {
+                    k.reader.read(b, root.get(k.yaml));
                 }
-                b.windows = ws;
             }
             return b.build();
         } catch (RuntimeException e) {

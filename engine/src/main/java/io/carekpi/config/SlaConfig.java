@@ -24,6 +24,36 @@ public final class SlaConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final SlaConfig NONE = new SlaConfig(Map.of(), Map.of(), Map.of());
 
+    /** The keys of a channel's or a queue's policy, each named here and nowhere else. */
+    private enum PolicyKey {
+        FIRST_RESPONSE("firstResponse"),
+        NEXT_RESPONSE("nextResponse"),
+        RESOLUTION("resolution"),
+        WARN_AT("warnAt"),
+        CALENDAR("calendar");
+
+        /** The key as written in the YAML file. */
+        final String yaml;
+
+        PolicyKey(String yaml) {
+            this.yaml = yaml;
+        }
+
+        static boolean isKnown(String yaml) {
+            for (PolicyKey k : values()) {
+                if (k.yaml.equals(yaml)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return yaml;
+        }
+    }
+
     private final Map<String, SlaPolicy> channels;
     private final Map<String, SlaPolicy> queues;
     private final Map<String, BusinessCalendar> calendars;
@@ -41,7 +71,7 @@ public final class SlaConfig implements Serializable {
                         + calendars.keySet() + ")");
             }
             if (p.warnAt() != null && p.warnAt() <= 0) {
-                throw new IllegalArgumentException("sla: warnAt must be above 0, got " + p.warnAt());
+                throw new IllegalArgumentException("sla: " + PolicyKey.WARN_AT + " must be above 0, got " + p.warnAt());
             }
         }
     }
@@ -73,12 +103,13 @@ public final class SlaConfig implements Serializable {
                 calendars.put(e.getKey(), calendar(e.getKey(), e.getValue()));
             }
         }
-        return new SlaConfig(policies(sla.get("channels"), "channels"), policies(sla.get("queues"), "queues"),
-                calendars);
+        return new SlaConfig(policies(sla, "channels"), policies(sla, "queues"), calendars);
     }
 
-    private static Map<String, SlaPolicy> policies(JsonNode node, String where) {
+    /** The policies of {@code section} ({@code channels} or {@code queues}) of the {@code sla} node. */
+    private static Map<String, SlaPolicy> policies(JsonNode sla, String section) {
         Map<String, SlaPolicy> out = new HashMap<>();
+        JsonNode node = sla.get(section);
         if (node == null || node.isNull()) {
             return out;
         }
@@ -87,19 +118,22 @@ public final class SlaConfig implements Serializable {
             JsonNode p = e.getValue();
             for (Iterator<String> keys = p.fieldNames(); keys.hasNext(); ) {
                 String k = keys.next();
-                if (!Set.of("firstResponse", "nextResponse", "resolution", "warnAt", "calendar").contains(k)) {
-                    throw new IllegalArgumentException("sla." + where + "." + e.getKey() + ": unknown key '" + k + "'");
+                if (!PolicyKey.isKnown(k)) {
+                    throw new IllegalArgumentException("sla." + section + "." + e.getKey() + ": unknown key '" + k
+                            + "'");
                 }
             }
-            out.put(e.getKey(), new SlaPolicy(duration(p, "firstResponse"), duration(p, "nextResponse"),
-                    duration(p, "resolution"), p.has("warnAt") ? p.get("warnAt").asDouble() : null,
-                    p.has("calendar") ? p.get("calendar").asText() : null));
+            JsonNode warnAt = p.get(PolicyKey.WARN_AT.yaml);
+            JsonNode calendar = p.get(PolicyKey.CALENDAR.yaml);
+            out.put(e.getKey(), new SlaPolicy(duration(p, PolicyKey.FIRST_RESPONSE),
+                    duration(p, PolicyKey.NEXT_RESPONSE), duration(p, PolicyKey.RESOLUTION),
+                    warnAt != null ? warnAt.asDouble() : null, calendar != null ? calendar.asText() : null));
         }
         return out;
     }
 
-    private static Duration duration(JsonNode p, String key) {
-        JsonNode v = p.get(key);
+    private static Duration duration(JsonNode p, PolicyKey key) {
+        JsonNode v = p.get(key.yaml);
         return v == null || v.isNull() ? null : Durations.parse(v.asText());
     }
 

@@ -80,10 +80,10 @@ public final class CareKpiTopology {
                 .name("customer stage (FCR)").uid("customers");
 
         SingleOutputStreamOperator<KpiSnapshot> kpis = conversationFacts.union(customerFacts)
-                .transform("sum per grouping and window", TypeInformation.of(GroupedFacts.class),
+                .transform("sum per grouping and window", TypeInformation.of(WindowCell.class),
                         new PreAggregator(config))
-                .uid("dimensions")
-                .keyBy(GroupedFacts::key)
+                .uid("pre-aggregate")
+                .keyBy(WindowCell::key)
                 .process(new WindowedKpiFunction(config, mode == Mode.LIVE))
                 .name("windowed KPIs").uid("windows");
 

@@ -2,6 +2,7 @@ package io.carekpi.flink;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.config.WindowSpec;
+import io.carekpi.kpi.Dimensions;
 import io.carekpi.kpi.KpiCounters;
 import io.carekpi.kpi.KpiFact;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * The local half of a local-global aggregation, in front of the window stage's shuffle: fans each
  * fact out to its groupings ({@link Dimensions}) and sums the copies per grouping and cell (the
  * window of every configured size a fact falls in), so the window stage receives one
- * {@link GroupedFacts} per grouping and cell instead of one record per fact and grouping.
+ * {@link WindowCell} per grouping and cell instead of one record per fact and grouping.
  *
  * <p>Exactly the window stage's results, because the sums are flushed downstream
  * <ul>
@@ -33,12 +34,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *       and BATCH execution, which has no watermark before the end).</li>
  * </ul>
  * A fact already too late here for the window of some size (its window's retention has passed
- * the watermark) is passed on alone, once per grouping, for the window stage to route to its
- * late-facts output as it always has. In live mode, watermarks every 200 ms bound the delay this
- * adds.
+ * the watermark) is passed on at once in a cell of its own, once per grouping, carrying the fact
+ * for the window stage to route to its late-facts output as it always has. In live mode,
+ * watermarks every 200 ms bound the delay this adds.
  */
-public final class PreAggregator extends AbstractStreamOperator<GroupedFacts>
-        implements OneInputStreamOperator<KpiFact, GroupedFacts>, BoundedOneInput {
+public final class PreAggregator extends AbstractStreamOperator<WindowCell>
+        implements OneInputStreamOperator<KpiFact, WindowCell>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     static final int MAX_CELLS = 10_000;
 
@@ -82,7 +83,8 @@ public final class PreAggregator extends AbstractStreamOperator<GroupedFacts>
         }
         if (late) {
             Dimensions.forEachGrouping(f, (channel, agent, queue) ->
-                    output.collect(new StreamRecord<>(GroupedFacts.of(f.withDimensions(channel, agent, queue)))));
+                    output.collect(new StreamRecord<>(WindowCell.ofLateFact(f.withDimensions(channel, agent, queue),
+                            starts))));
             return;
         }
         Dimensions.forEachGrouping(f, (channel, agent, queue) ->
@@ -119,7 +121,7 @@ public final class PreAggregator extends AbstractStreamOperator<GroupedFacts>
     private void flush() {
         for (Map.Entry<Cell, KpiCounters> e : cells.entrySet()) {
             Cell c = e.getKey();
-            output.collect(new StreamRecord<>(GroupedFacts.summed(c.channel, c.agent, c.queue, c.starts, e.getValue())));
+            output.collect(new StreamRecord<>(WindowCell.summed(c.channel, c.agent, c.queue, c.starts, e.getValue())));
         }
         cells.clear();
     }

@@ -1,5 +1,6 @@
 package io.carekpi.flink;
 
+import io.carekpi.kpi.Dimensions;
 import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.schema.QueueGauge;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package io.carekpi.flink;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.config.WindowSpec;
+import io.carekpi.kpi.Dimensions;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.KpiSnapshot;
 import java.util.ArrayList;
@@ -21,9 +22,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The window stage, keyed by grouping ({@link GroupedFacts#key}): adds facts, summed per grouping
- * and window by {@link PreAggregator} (or one at a time), to the tumbling windows of every
- * configured size and emits {@link KpiSnapshot} upserts with increasing revisions.
+ * The window stage, keyed by grouping ({@link WindowCell#key}): adds facts, summed per grouping
+ * and cell by {@link PreAggregator}, to the tumbling windows of every configured size and emits
+ * {@link KpiSnapshot} upserts with increasing revisions.
  *
  * <ul>
  *   <li>Early firing (live mode): changed windows are emitted every {@code earlyFiringInterval}
@@ -36,9 +37,8 @@ import org.apache.flink.util.OutputTag;
  * </ul>
  * In BATCH execution there is no early firing: each window is emitted once, final, revision 1.
  */
-public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFacts, KpiSnapshot> {
+public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell, KpiSnapshot> {
     private static final long serialVersionUID = 1L;
-    private static final int MAX_SIZES = 16;
 
     public static final OutputTag<KpiFact> LATE_FACTS = new OutputTag<>("late-facts") {};
 
@@ -46,16 +46,20 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
     private final long retentionMs;
     private final long earlyFiringMs;
 
+    /** The grouping's open windows, by {@link WindowKey#encode()} (the stored form savepoints hold). */
     private transient MapState<Long, WindowAccumulator> accumulators;
-    /** Keys of windows changed since their last emission (a small index, so early firing does not scan). */
+    /**
+     * Windows changed since their last emission, by {@link WindowKey#encode()} (a small index, so
+     * early firing does not scan).
+     */
     private transient MapState<Long, Boolean> dirty;
     private transient ValueState<Long> earlyTimer;
     private transient Counter lateFacts;
 
     /** @param earlyFiring false in BATCH execution, where processing time means nothing. */
     public WindowedKpiFunction(EngineConfig config, boolean earlyFiring) {
-        if (config.windows.size() > MAX_SIZES) {
-            throw new IllegalArgumentException("at most " + MAX_SIZES + " window sizes");
+        if (config.windows.size() > WindowKey.MAX_SIZES) {
+            throw new IllegalArgumentException("at most " + WindowKey.MAX_SIZES + " window sizes");
         }
         this.windows = new ArrayList<>(config.windows);
         this.retentionMs = config.kpiRetention.toMillis();
@@ -71,50 +75,42 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
         lateFacts = getRuntimeContext().getMetricGroup().counter("lateFacts");
     }
 
-    private static long keyOf(long windowStart, int sizeIndex) {
-        return windowStart * MAX_SIZES + sizeIndex;
-    }
-
     @Override
-    public void processElement(GroupedFacts g, Context ctx, Collector<KpiSnapshot> out) throws Exception {
+    public void processElement(WindowCell cell, Context ctx, Collector<KpiSnapshot> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         boolean changed = false;
         for (int i = 0; i < windows.size(); i++) {
             WindowSpec w = windows.get(i);
-            long start = g.fact != null ? w.startOf(g.fact.at) : g.windowStarts[i];
-            long last = w.endOf(start) - 1;
+            WindowKey window = new WindowKey(i, cell.windowStarts[i]);
+            long last = w.endOf(window.start()) - 1;
             if (last + retentionMs <= watermark) {
-                if (g.fact == null) {
+                if (cell.lateFact == null) {
                     // PreAggregator sums only facts in time under the watermark it last forwarded,
                     // and this stage's watermark never exceeds that one.
-                    throw new IllegalStateException("summed facts for " + w.label + " window " + start
-                            + " of " + GroupedFacts.key(g) + " arrived after the watermark " + watermark
+                    throw new IllegalStateException("summed facts for " + w.label + " window " + window.start()
+                            + " of " + WindowCell.key(cell) + " arrived after the watermark " + watermark
                             + " dropped it");
                 }
                 lateFacts.inc();
-                ctx.output(LATE_FACTS, g.fact);
+                ctx.output(LATE_FACTS, cell.lateFact);
                 continue;
             }
-            long key = keyOf(start, i);
-            WindowAccumulator acc = accumulators.get(key);
+            long stored = window.encode();
+            WindowAccumulator acc = accumulators.get(stored);
             if (acc == null) {
                 acc = new WindowAccumulator();
-                acc.channel = g.channel;
-                acc.agent = g.agent;
-                acc.queue = g.queue;
+                acc.channel = cell.channel;
+                acc.agent = cell.agent;
+                acc.queue = cell.queue;
                 ctx.timerService().registerEventTimeTimer(last);
                 ctx.timerService().registerEventTimeTimer(last + retentionMs);
             }
-            if (g.fact != null) {
-                acc.counters.apply(g.fact);
-            } else {
-                acc.counters.merge(g.counters);
-            }
+            acc.counters.merge(cell.counters);
             if (!acc.dirty) {
                 acc.dirty = true;
-                dirty.put(key, Boolean.TRUE);
+                dirty.put(stored, Boolean.TRUE);
             }
-            accumulators.put(key, acc);
+            accumulators.put(stored, acc);
             changed = true;
         }
         if (changed && earlyFiringMs > 0 && earlyTimer.value() == null) {
@@ -128,15 +124,15 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
     public void onTimer(long t, OnTimerContext ctx, Collector<KpiSnapshot> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             earlyTimer.clear();
-            List<Long> keys = new ArrayList<>();
+            List<WindowKey> changed = new ArrayList<>();
             for (Map.Entry<Long, Boolean> e : dirty.entries()) {
-                keys.add(e.getKey());
+                changed.add(WindowKey.decode(e.getKey()));
             }
             dirty.clear();
-            for (long key : keys) {
-                WindowAccumulator acc = accumulators.get(key);
+            for (WindowKey window : changed) {
+                WindowAccumulator acc = accumulators.get(window.encode());
                 if (acc != null && acc.dirty) {
-                    emit(key, acc, out);
+                    emit(window, acc, out);
                 }
             }
             return;
@@ -145,25 +141,25 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
             WindowSpec w = windows.get(i);
             long start = w.startOf(t);
             if (w.endOf(start) - 1 == t) {
-                long key = keyOf(start, i);
-                WindowAccumulator acc = accumulators.get(key);
+                WindowKey ended = new WindowKey(i, start);
+                WindowAccumulator acc = accumulators.get(ended.encode());
                 if (acc != null) {
                     acc.closed = true;
-                    emit(key, acc, out);
-                    dirty.remove(key);
+                    emit(ended, acc, out);
+                    dirty.remove(ended.encode());
                 }
             }
             long expiredStart = w.startOf(t - retentionMs);
             if (w.endOf(expiredStart) - 1 + retentionMs == t) {
-                long key = keyOf(expiredStart, i);
-                WindowAccumulator acc = accumulators.get(key);
+                WindowKey expired = new WindowKey(i, expiredStart);
+                WindowAccumulator acc = accumulators.get(expired.encode());
                 if (acc != null && acc.dirty) {
                     // A revision still waiting for the early-firing timer (always the case at the
                     // end of a bounded input, where processing-time timers no longer fire).
-                    emit(key, acc, out);
+                    emit(expired, acc, out);
                 }
-                accumulators.remove(key);
-                dirty.remove(key);
+                accumulators.remove(expired.encode());
+                dirty.remove(expired.encode());
             }
         }
         Long early = earlyTimer.value();
@@ -173,13 +169,12 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, GroupedFac
         }
     }
 
-    private void emit(long key, WindowAccumulator acc, Collector<KpiSnapshot> out) throws Exception {
-        int sizeIndex = (int) Math.floorMod(key, (long) MAX_SIZES);
-        long start = Math.floorDiv(key, (long) MAX_SIZES);
-        WindowSpec w = windows.get(sizeIndex);
+    private void emit(WindowKey window, WindowAccumulator acc, Collector<KpiSnapshot> out) throws Exception {
+        WindowSpec w = windows.get(window.sizeIndex());
+        long start = window.start();
         acc.revision++;
         acc.dirty = false;
-        accumulators.put(key, acc);
+        accumulators.put(window.encode(), acc);
         out.collect(acc.counters.toSnapshot(w.label, start, w.endOf(start), Dimensions.label(acc.channel),
                 Dimensions.label(acc.agent), Dimensions.label(acc.queue), acc.revision, acc.closed));
     }

@@ -249,7 +249,7 @@ public final class ConversationTracker implements Serializable {
             holds++;
         }
         long talk = (t - s.segmentStart) - hold;
-        out.fact(new KpiFact(t, s.channel, s.segmentAgent, s.queue, FactKind.HANDLED, talk, hold, holds));
+        out.fact(KpiFact.handled(t, s.channel, s.segmentAgent, s.queue, talk, hold, holds));
         s.handledSegments++;
         s.talkMs += talk;
         s.holdMs += hold;
@@ -334,17 +334,17 @@ public final class ConversationTracker implements Serializable {
         String agent = e.getAgentId() != null ? e.getAgentId() : s.lastHolder;
         int score = sv.getScore();
         FactKind kind;
-        long satisfied = 0;
+        boolean satisfied = false;
         switch (sv.getKind()) {
             case CSAT -> {
                 kind = FactKind.CSAT;
-                satisfied = Surveys.satisfied(score, Surveys.scaleMax(sv)) ? 1 : 0;
+                satisfied = Surveys.satisfied(score, Surveys.scaleMax(sv));
             }
             case NPS -> kind = FactKind.NPS;
             case CES -> kind = FactKind.CES;
             default -> kind = FactKind.AGENT_SATISFACTION;
         }
-        out.fact(new KpiFact(t, channel, agent, s.queue, kind, score, satisfied, 0));
+        out.fact(KpiFact.survey(t, channel, agent, s.queue, kind, score, satisfied));
     }
 
     private static void emit(ConversationOutput out, ConversationState s, long t, String agent, FactKind kind, long a) {

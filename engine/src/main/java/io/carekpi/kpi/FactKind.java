@@ -1,9 +1,9 @@
 package io.carekpi.kpi;
 
 /**
- * What a {@link KpiFact} adds to a window. The meaning of a fact's values {@code a}, {@code b},
- * {@code c} depends on its kind, as documented on each constant; {@link KpiCounters#apply} is the
- * one place that turns a fact into counter increments.
+ * What a {@link KpiFact} adds to a window. What a fact's {@code value} measures depends on its
+ * kind, as documented on each constant (kinds without a value are only counted);
+ * {@link KpiCounters#apply} is the one place that turns a fact into counter increments.
  */
 public enum FactKind {
     /** A conversation opened. */
@@ -11,17 +11,17 @@ public enum FactKind {
     CUSTOMER_MESSAGE,
     AGENT_MESSAGE,
     BOT_MESSAGE,
-    /** a = first response time (ms). */
+    /** value = first response time (ms). */
     FIRST_RESPONSE,
-    /** a = bot first response time (ms). */
+    /** value = bot first response time (ms). */
     BOT_FIRST_RESPONSE,
-    /** a = next response time (ms). */
+    /** value = next response time (ms). */
     NEXT_RESPONSE,
-    /** One handled contact (agent segment): a = talk ms, b = hold ms, c = number of holds. */
+    /** One handled contact (agent segment): value = talk ms, with {@code holdMs} and {@code holds}. */
     HANDLED,
-    /** A finished wrap-up: a = wrap-up ms. */
+    /** A finished wrap-up: value = wrap-up ms. */
     WRAP_UP,
-    /** a = resolution time (ms), resolved minus opened. */
+    /** value = resolution time (ms), resolved minus opened. */
     RESOLVED,
     REOPENED,
     TRANSFER,
@@ -29,20 +29,20 @@ public enum FactKind {
     FCR_CANDIDATE,
     FCR_CONFIRMED,
     FCR_LOST,
-    /** a = contacts to resolution. */
+    /** value = contacts to resolution. */
     FINAL_RESOLUTION,
-    /** a = abandon wait (ms). */
+    /** value = abandon wait (ms). */
     ABANDONED,
     BOT_CONTAINED,
-    /** a = score, b = 1 when satisfied. */
+    /** value = score, with {@code satisfied}. */
     CSAT,
-    /** a = score on 0..10. */
+    /** value = score on 0..10. */
     NPS,
-    /** a = score. */
+    /** value = score. */
     CES,
-    /** a = score. */
+    /** value = score. */
     AGENT_SATISFACTION,
-    /** a = dwell time (ms). */
+    /** value = dwell time (ms). */
     ARTICLE_VIEWED,
     DEFLECTED,
     SLA_FIRST_RESPONSE_MET,

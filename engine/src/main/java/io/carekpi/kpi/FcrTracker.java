@@ -94,8 +94,8 @@ public final class FcrTracker implements Serializable {
         }
     }
 
-    private static KpiFact fact(CustomerLedger.PendingVerdict p, FactKind kind, long a) {
-        return KpiFact.of(p.resolvedAt, p.channel, p.agent, p.queue, kind, a);
+    private static KpiFact fact(CustomerLedger.PendingVerdict p, FactKind kind, long value) {
+        return KpiFact.of(p.resolvedAt, p.channel, p.agent, p.queue, kind, value);
     }
 
     private static CustomerLedger.Opening find(CustomerLedger l, String conversationId) {

@@ -38,32 +38,32 @@ public class KpiCounters {
             case BOT_MESSAGE -> inc(BOT_MESSAGES);
             case FIRST_RESPONSE -> {
                 inc(FIRST_RESPONSES);
-                inc(FRT_SUM_MS, f.a);
-                values[FRT_MAX_MS.ordinal()] = Math.max(values[FRT_MAX_MS.ordinal()], f.a);
-                frt.add(f.a);
+                inc(FRT_SUM_MS, f.value);
+                values[FRT_MAX_MS.ordinal()] = Math.max(values[FRT_MAX_MS.ordinal()], f.value);
+                frt.add(f.value);
             }
             case BOT_FIRST_RESPONSE -> {
                 inc(BOT_FIRST_RESPONSES);
-                inc(BOT_FRT_SUM_MS, f.a);
+                inc(BOT_FRT_SUM_MS, f.value);
             }
             case NEXT_RESPONSE -> {
                 inc(NEXT_RESPONSES);
-                inc(NRT_SUM_MS, f.a);
+                inc(NRT_SUM_MS, f.value);
             }
             case HANDLED -> {
                 inc(HANDLED);
-                inc(TALK_SUM_MS, f.a);
-                inc(HOLD_SUM_MS, f.b);
-                inc(HOLDS, f.c);
-                inc(HANDLE_SUM_MS, f.a + f.b);
+                inc(TALK_SUM_MS, f.talkMs());
+                inc(HOLD_SUM_MS, f.holdMs);
+                inc(HOLDS, f.holds);
+                inc(HANDLE_SUM_MS, f.talkMs() + f.holdMs);
             }
             case WRAP_UP -> {
-                inc(WRAP_UP_SUM_MS, f.a);
-                inc(HANDLE_SUM_MS, f.a);
+                inc(WRAP_UP_SUM_MS, f.value);
+                inc(HANDLE_SUM_MS, f.value);
             }
             case RESOLVED -> {
                 inc(RESOLVED);
-                inc(RESOLUTION_SUM_MS, f.a);
+                inc(RESOLUTION_SUM_MS, f.value);
             }
             case REOPENED -> inc(REOPENED);
             case TRANSFER -> inc(TRANSFERS);
@@ -73,37 +73,39 @@ public class KpiCounters {
             case FCR_LOST -> inc(FCR_LOST);
             case FINAL_RESOLUTION -> {
                 inc(FINAL_RESOLUTIONS);
-                inc(CONTACTS_TO_RESOLUTION_SUM, f.a);
+                inc(CONTACTS_TO_RESOLUTION_SUM, f.value);
             }
             case ABANDONED -> {
                 inc(ABANDONED);
-                inc(ABANDON_WAIT_SUM_MS, f.a);
+                inc(ABANDON_WAIT_SUM_MS, f.value);
             }
             case BOT_CONTAINED -> inc(BOT_CONTAINED);
             case CSAT -> {
                 inc(CSAT_RESPONSES);
-                inc(CSAT_SCORE_SUM, f.a);
-                inc(CSAT_SATISFIED, f.b);
+                inc(CSAT_SCORE_SUM, f.value);
+                if (f.satisfied) {
+                    inc(CSAT_SATISFIED);
+                }
             }
             case NPS -> {
                 inc(NPS_RESPONSES);
-                if (f.a >= 9) {
+                if (f.value >= 9) {
                     inc(NPS_PROMOTERS);
-                } else if (f.a <= 6) {
+                } else if (f.value <= 6) {
                     inc(NPS_DETRACTORS);
                 }
             }
             case CES -> {
                 inc(CES_RESPONSES);
-                inc(CES_SCORE_SUM, f.a);
+                inc(CES_SCORE_SUM, f.value);
             }
             case AGENT_SATISFACTION -> {
                 inc(AGENT_SAT_RESPONSES);
-                inc(AGENT_SAT_SCORE_SUM, f.a);
+                inc(AGENT_SAT_SCORE_SUM, f.value);
             }
             case ARTICLE_VIEWED -> {
                 inc(ARTICLES_VIEWED);
-                inc(ARTICLE_DWELL_SUM_MS, f.a);
+                inc(ARTICLE_DWELL_SUM_MS, f.value);
             }
             case DEFLECTED -> inc(DEFLECTED);
             case SLA_FIRST_RESPONSE_MET -> inc(SLA_FIRST_RESPONSE_MET);

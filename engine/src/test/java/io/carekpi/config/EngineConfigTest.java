@@ -3,11 +3,15 @@ package io.carekpi.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.carekpi.testing.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +47,60 @@ class EngineConfigTest {
         assertThatThrownBy(() -> EngineConfig.load(f)).hasMessageContaining("7m");
         Files.writeString(f, "maxWrapUp: soon\n");
         assertThatThrownBy(() -> EngineConfig.load(f)).hasMessageContaining("soon");
+    }
+
+    @Test
+    void anUnknownKeyIsAnErrorThatListsTheKnownOnes() throws Exception {
+        Path f = dir.resolve("bad.yaml");
+        Files.writeString(f, "fcrWindow: 48h\nfcrWindw: 48h\n");
+        assertThatThrownBy(() -> EngineConfig.load(f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(f + ": unknown key 'fcrWindw' (known: [fcrWindow, maxWrapUp, outOfOrderness, dedupHorizon,"
+                        + " timeZone, conversationIdleTimeout, earlyFiringInterval, sla, kpiRetention, windows])");
+    }
+
+    @Test
+    void everyKeyIsReadFromTheFileAndNamedInItsValidationMessage() throws Exception {
+        Path f = dir.resolve("all.yaml");
+        Files.writeString(f, "fcrWindow: 48h\nmaxWrapUp: 20m\nwindows: [5m]\noutOfOrderness: 1s\ndedupHorizon: 2m\n"
+                + "timeZone: Europe/Paris\nconversationIdleTimeout: 3d\nearlyFiringInterval: 1s\nkpiRetention: 50h\n"
+                + "sla:\n  channels:\n    VOICE: {firstResponse: 30s}\n");
+        EngineConfig c = EngineConfig.load(f);
+        assertThat(c.fcrWindow).isEqualTo(Duration.ofHours(48));
+        assertThat(c.maxWrapUp).isEqualTo(Duration.ofMinutes(20));
+        assertThat(c.windows).extracting(w -> w.label).containsExactly("5m");
+        assertThat(c.outOfOrderness).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.dedupHorizon).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.timeZone).isEqualTo(ZoneId.of("Europe/Paris"));
+        assertThat(c.conversationIdleTimeout).isEqualTo(Duration.ofDays(3));
+        assertThat(c.earlyFiringInterval).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.kpiRetention).isEqualTo(Duration.ofHours(50));
+        assertThat(c.sla.policyFor("VOICE", null).firstResponse()).isEqualTo(Duration.ofSeconds(30));
+
+        Files.writeString(f, "dedupHorizon: 0s\n");
+        assertThatThrownBy(() -> EngineConfig.load(f)).hasMessage(f + ": dedupHorizon must be positive, got PT0S");
+        Files.writeString(f, "kpiRetention: PT-1S\n");
+        assertThatThrownBy(() -> EngineConfig.load(f)).hasMessage(f + ": kpiRetention must not be negative, got PT-1S");
+        Files.writeString(f, "windows: []\n");
+        assertThatThrownBy(() -> EngineConfig.load(f)).hasMessage(f + ": windows: at least one window size is needed");
+    }
+
+    @Test
+    void anUnknownKeyOfAnSlaPolicyIsAnError() throws Exception {
+        Path f = dir.resolve("sla.yaml");
+        Files.writeString(f, "sla:\n  queues:\n    vip: {firstResponse: 1m, firstRespons: 2m}\n");
+        assertThatThrownBy(() -> EngineConfig.load(f))
+                .hasMessage(f + ": sla.queues.vip: unknown key 'firstRespons'");
+        Files.writeString(f, "sla:\n  channels:\n    EMAIL: {firstResponse: 4h, warnAt: 0}\n");
+        assertThatThrownBy(() -> EngineConfig.load(f)).hasMessage(f + ": sla: warnAt must be above 0, got 0.0");
+    }
+
+    @Test
+    void theConfigurationPageDocumentsExactlyTheKeys() throws Exception {
+        List<String> documented = Pattern.compile("(?m)^\\| `(\\w+)` \\|")
+                .matcher(Files.readString(Repository.path("docs/configuration.md")))
+                .results().map(r -> r.group(1)).toList();
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(EngineConfig.Key.values()).map(k -> k.yaml).toList());
     }
 
     @Test

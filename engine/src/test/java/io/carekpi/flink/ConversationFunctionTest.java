@@ -56,7 +56,7 @@ class ConversationFunctionTest {
         send(events.get(0));
         assertThat(harness.extractOutputValues()).as("nothing before the watermark passes").isEmpty();
         harness.processWatermark(at(100));
-        assertThat(facts(FactKind.FIRST_RESPONSE)).singleElement().satisfies(f -> assertThat(f.a).isEqualTo(95_000));
+        assertThat(facts(FactKind.FIRST_RESPONSE)).singleElement().satisfies(f -> assertThat(f.value).isEqualTo(95_000));
     }
 
     @Test
@@ -74,8 +74,8 @@ class ConversationFunctionTest {
             }
         });
         harness.processWatermark(at(50));
-        assertThat(facts(FactKind.FIRST_RESPONSE)).extracting(f -> f.a).containsExactly(30_000L);
-        assertThat(facts(FactKind.NEXT_RESPONSE)).extracting(f -> f.a).containsExactly(10_000L);
+        assertThat(facts(FactKind.FIRST_RESPONSE)).extracting(f -> f.value).containsExactly(30_000L);
+        assertThat(facts(FactKind.NEXT_RESPONSE)).extracting(f -> f.value).containsExactly(10_000L);
     }
 
     @Test
@@ -116,7 +116,7 @@ class ConversationFunctionTest {
         }
         harness.processWatermark(at(25) + Duration.ofMinutes(30).toMillis());
         assertThat(facts(FactKind.WRAP_UP)).singleElement()
-                .satisfies(f -> assertThat(f.a).isEqualTo(Duration.ofMinutes(30).toMillis()));
+                .satisfies(f -> assertThat(f.value).isEqualTo(Duration.ofMinutes(30).toMillis()));
     }
 
     @Test
@@ -129,7 +129,7 @@ class ConversationFunctionTest {
             send(e);
         }
         harness.processWatermark(at(6_000));
-        assertThat(facts(FactKind.NEXT_RESPONSE)).hasSize(2_500).allMatch(f -> f.a == 1_000);
+        assertThat(facts(FactKind.NEXT_RESPONSE)).hasSize(2_500).allMatch(f -> f.value == 1_000);
         // the conversation's state, its deadline and the seen-id buffer: no per-message state is left
         assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(3);
     }

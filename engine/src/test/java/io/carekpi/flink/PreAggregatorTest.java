@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.config.WindowSpec;
+import io.carekpi.kpi.Dimensions;
 import io.carekpi.kpi.FactKind;
 import io.carekpi.kpi.KpiCounters;
 import io.carekpi.kpi.KpiFact;
@@ -26,7 +27,7 @@ class PreAggregatorTest {
     private static final long T0 = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
     private static final long MIN = 60_000;
     private EngineConfig config;
-    private OneInputStreamOperatorTestHarness<KpiFact, GroupedFacts> harness;
+    private OneInputStreamOperatorTestHarness<KpiFact, WindowCell> harness;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -43,11 +44,11 @@ class PreAggregatorTest {
         harness.close();
     }
 
-    private void fact(long at, String channel, String agent, String queue, FactKind kind, long a) throws Exception {
-        harness.processElement(new StreamRecord<>(KpiFact.of(at, channel, agent, queue, kind, a), at));
+    private void fact(long at, String channel, String agent, String queue, FactKind kind, long value) throws Exception {
+        harness.processElement(new StreamRecord<>(KpiFact.of(at, channel, agent, queue, kind, value), at));
     }
 
-    private List<GroupedFacts> emitted() {
+    private List<WindowCell> emitted() {
         return harness.extractOutputValues();
     }
 
@@ -59,18 +60,18 @@ class PreAggregatorTest {
         assertThat(emitted()).as("nothing before a watermark").isEmpty();
 
         harness.processWatermark(new Watermark(T0));
-        List<GroupedFacts> sums = emitted();
+        List<WindowCell> sums = emitted();
         assertThat(sums).as("all, VOICE, VOICE+agent-1, VOICE+billing").hasSize(4)
                 .allSatisfy(g -> {
-                    assertThat(g.fact).isNull();
+                    assertThat(g.lateFact).isNull();
                     assertThat(g.windowStarts).containsExactly(T0, T0, T0 - 9 * 60 * MIN);
                 });
-        GroupedFacts all = sums.stream().filter(g -> g.channel == null).findFirst().orElseThrow();
+        WindowCell all = sums.stream().filter(g -> g.channel == null).findFirst().orElseThrow();
         assertThat(all.counters.get(io.carekpi.kpi.Counter.FIRST_RESPONSES)).isEqualTo(2);
         assertThat(all.counters.get(io.carekpi.kpi.Counter.FRT_SUM_MS)).isEqualTo(40_000);
         assertThat(all.counters.get(io.carekpi.kpi.Counter.FRT_MAX_MS)).isEqualTo(30_000);
         assertThat(all.counters.get(io.carekpi.kpi.Counter.OPENED)).isEqualTo(1);
-        GroupedFacts agent = sums.stream().filter(g -> "agent-1".equals(g.agent)).findFirst().orElseThrow();
+        WindowCell agent = sums.stream().filter(g -> "agent-1".equals(g.agent)).findFirst().orElseThrow();
         assertThat(agent.counters.get(io.carekpi.kpi.Counter.OPENED)).as("the opening has no agent").isZero();
         assertThat(harness.getOutput()).as("the sums go before the watermark")
                 .last().isEqualTo(new Watermark(T0));
@@ -102,11 +103,12 @@ class PreAggregatorTest {
     void aFactTooLateForTheWindowOfSomeSizeGoesOnAloneOncePerGrouping() throws Exception {
         harness.processWatermark(new Watermark(T0 + 2 * 60 * MIN + config.kpiRetention.toMillis()));
         fact(T0, "VOICE", null, "billing", FactKind.OPENED, 0); // its 1m and 1h windows are gone, not its day
-        assertThat(emitted()).as("passed on at once, not summed").hasSize(3).allSatisfy(g -> {
-            assertThat(g.counters).isNull();
-            assertThat(g.fact.at).isEqualTo(T0);
-            assertThat(g.fact.channel).isEqualTo(g.channel);
-            assertThat(g.fact.queue).isEqualTo(g.queue);
+        assertThat(emitted()).as("passed on at once, not summed with others").hasSize(3).allSatisfy(g -> {
+            assertThat(g.counters.get(io.carekpi.kpi.Counter.OPENED)).as("a cell of this one fact").isEqualTo(1);
+            assertThat(g.windowStarts).containsExactly(T0, T0, T0 - 9 * 60 * MIN);
+            assertThat(g.lateFact.at).as("the fact, for the late-facts output").isEqualTo(T0);
+            assertThat(g.lateFact.channel).isEqualTo(g.channel);
+            assertThat(g.lateFact.queue).isEqualTo(g.queue);
         });
     }
 
@@ -122,9 +124,14 @@ class PreAggregatorTest {
         long watermark = T0;
         for (int i = 0; i < 20_000; i++) {
             long at = T0 + random.nextInt(3 * 3_600_000);
-            KpiFact f = new KpiFact(at, channels[random.nextInt(3)], agents[random.nextInt(3)],
-                    queues[random.nextInt(2)], kinds[random.nextInt(kinds.length)], random.nextInt(100_000),
-                    random.nextInt(1000), random.nextInt(3));
+            String channel = channels[random.nextInt(3)];
+            String agent = agents[random.nextInt(3)];
+            String queue = queues[random.nextInt(2)];
+            FactKind kind = kinds[random.nextInt(kinds.length)];
+            long value = random.nextInt(100_000);
+            KpiFact f = kind == FactKind.HANDLED
+                    ? KpiFact.handled(at, channel, agent, queue, value, random.nextInt(1000), random.nextInt(3))
+                    : KpiFact.of(at, channel, agent, queue, kind, value);
             harness.processElement(new StreamRecord<>(f, at));
             Dimensions.forEachGrouping(f, (c, a, q) -> direct.computeIfAbsent(
                     Dimensions.key(c, a, q) + "@" + minute.startOf(f.at), k -> new KpiCounters()).apply(f));
@@ -134,9 +141,9 @@ class PreAggregatorTest {
         }
         harness.endInput();
         Map<String, KpiCounters> summed = new HashMap<>();
-        for (GroupedFacts g : emitted()) {
-            assertThat(g.fact).as("nothing late here").isNull();
-            summed.computeIfAbsent(GroupedFacts.key(g) + "@" + g.windowStarts[0], k -> new KpiCounters())
+        for (WindowCell g : emitted()) {
+            assertThat(g.lateFact).as("nothing late here").isNull();
+            summed.computeIfAbsent(WindowCell.key(g) + "@" + g.windowStarts[0], k -> new KpiCounters())
                     .merge(g.counters);
         }
         assertThat(summed.keySet()).isEqualTo(direct.keySet());

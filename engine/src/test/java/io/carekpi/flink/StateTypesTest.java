@@ -22,7 +22,7 @@ class StateTypesTest {
         assertSerializedAsPojoWithoutKryo(KpiFact.class);
         assertSerializedAsPojoWithoutKryo(KpiCounters.class);
         assertSerializedAsPojoWithoutKryo(WindowAccumulator.class);
-        assertSerializedAsPojoWithoutKryo(GroupedFacts.class);
+        assertSerializedAsPojoWithoutKryo(WindowCell.class);
         assertSerializedAsPojoWithoutKryo(io.carekpi.kpi.SeenEvents.class);
         assertSerializedAsPojoWithoutKryo(SeenEvents.class); // v1 layout, read by the state migration
         assertSerializedAsPojoWithoutKryo(Decoded.class);

@@ -2,8 +2,11 @@ package io.carekpi.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.carekpi.config.EngineConfig;
 import io.carekpi.kpi.FactKind;
+import io.carekpi.kpi.KpiCounters;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.KpiSnapshot;
 import java.time.Duration;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class WindowedKpiFunctionTest {
     private static final long T0 = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
     private static final long MIN = 60_000;
-    private KeyedOneInputStreamOperatorTestHarness<String, GroupedFacts, KpiSnapshot> harness;
+    private EngineConfig config;
+    private KeyedOneInputStreamOperatorTestHarness<String, WindowCell, KpiSnapshot> harness;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -28,8 +32,9 @@ class WindowedKpiFunctionTest {
         b.windows = List.of(Duration.ofMinutes(1), Duration.ofHours(1));
         b.fcrWindow = Duration.ofHours(1);
         b.earlyFiringInterval = Duration.ofSeconds(2);
+        config = b.build();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WindowedKpiFunction(b.build(), true)), GroupedFacts::key,
+                new KeyedProcessOperator<>(new WindowedKpiFunction(config, true)), WindowCell::key,
                 Types.STRING);
         harness.setProcessingTime(0);
         harness.open();
@@ -40,8 +45,21 @@ class WindowedKpiFunctionTest {
         harness.close();
     }
 
-    private void fact(long at, FactKind kind, long a) throws Exception {
-        harness.processElement(new StreamRecord<>(GroupedFacts.of(KpiFact.of(at, "VOICE", null, null, kind, a)), at));
+    private long[] windowStarts(long at) {
+        return config.windows.stream().mapToLong(w -> w.startOf(at)).toArray();
+    }
+
+    /** A fact in time, as PreAggregator sends it: a cell of its own sum. */
+    private void fact(long at, FactKind kind, long value) throws Exception {
+        KpiCounters sum = new KpiCounters();
+        sum.apply(KpiFact.of(at, "VOICE", null, null, kind, value));
+        harness.processElement(new StreamRecord<>(WindowCell.summed("VOICE", null, null, windowStarts(at), sum), at));
+    }
+
+    /** A fact PreAggregator found too late for the window of some size. */
+    private void lateFact(long at, FactKind kind) throws Exception {
+        KpiFact f = KpiFact.of(at, "VOICE", null, null, kind);
+        harness.processElement(new StreamRecord<>(WindowCell.ofLateFact(f, windowStarts(at)), at));
     }
 
     private List<KpiSnapshot> minuteSnapshots() {
@@ -111,7 +129,32 @@ class WindowedKpiFunctionTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
 
-        fact(T0 + 1000, FactKind.FCR_LOST, 0);
-        assertThat(harness.getSideOutput(WindowedKpiFunction.LATE_FACTS)).hasSize(2); // 1m and 1h windows
+        lateFact(T0 + 1000, FactKind.FCR_LOST);
+        assertThat(harness.getSideOutput(WindowedKpiFunction.LATE_FACTS)).as("for the 1m and the 1h window")
+                .extracting(r -> r.getValue()).containsExactly(KpiFact.of(T0 + 1000, "VOICE", null, null,
+                        FactKind.FCR_LOST), KpiFact.of(T0 + 1000, "VOICE", null, null, FactKind.FCR_LOST));
+        assertThat(harness.numKeyedStateEntries()).as("no window is opened for it").isZero();
+    }
+
+    @Test
+    void aLateFactGoesToTheLateOutputForTheWindowsGoneAndIntoTheWindowsStillKept() throws Exception {
+        fact(T0 + 1000, FactKind.FCR_CANDIDATE, 0);
+        harness.processWatermark(T0 + MIN + config.kpiRetention.toMillis()); // the 1m window is gone, not the 1h
+        lateFact(T0 + 1000, FactKind.FCR_CONFIRMED);
+        assertThat(harness.getSideOutput(WindowedKpiFunction.LATE_FACTS)).as("for the 1m window").hasSize(1);
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(harness.extractOutputValues()).filteredOn(s -> s.getWindow().equals("1h")).last()
+                .satisfies(s -> {
+                    assertThat(s.getFcrCandidates()).isEqualTo(1);
+                    assertThat(s.getFcrConfirmed()).isEqualTo(1);
+                });
+        assertThat(minuteSnapshots()).last().satisfies(s -> assertThat(s.getFcrConfirmed()).isZero());
+    }
+
+    @Test
+    void factsSummedInTimeThatArriveAfterTheirWindowIsGoneAreABug() throws Exception {
+        harness.processWatermark(T0 + Duration.ofHours(4).toMillis());
+        assertThatThrownBy(() -> fact(T0 + 1000, FactKind.OPENED, 0))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("arrived after the watermark");
     }
 }

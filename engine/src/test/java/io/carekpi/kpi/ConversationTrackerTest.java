@@ -37,7 +37,7 @@ class ConversationTrackerTest {
         run(conversation("c1", WEB_CHAT).customer("u1")
                 .at(0).opened().at(20).customerMessage().at(95).agentMessage("alice").at(100).agentMessage("alice"));
         KpiFact frt = out.only(FactKind.FIRST_RESPONSE);
-        assertThat(frt.a).isEqualTo(s(95));
+        assertThat(frt.value).isEqualTo(s(95));
         assertThat(frt.agent).isEqualTo("alice");
         assertThat(frt.at).isEqualTo(ConversationScript.BASE + s(95));
         assertThat(out.only(FactKind.OPENED).channel).isEqualTo("WEB_CHAT");
@@ -46,15 +46,15 @@ class ConversationTrackerTest {
     @Test
     void firstResponseClockStartsAtFirstCustomerMessageWhenThereIsNoOpenedEvent() {
         run(conversation("c1", WHATSAPP).customer("u1").at(10).customerMessage().at(70).agentMessage("bob"));
-        assertThat(out.only(FactKind.FIRST_RESPONSE).a).isEqualTo(s(60));
+        assertThat(out.only(FactKind.FIRST_RESPONSE).value).isEqualTo(s(60));
     }
 
     @Test
     void botMessagesDoNotStopTheFirstResponseClockButGiveABotFirstResponse() {
         run(conversation("c1", WEB_CHAT).customer("u1")
                 .at(0).opened().at(2).botMessage().at(5).botMessage().at(300).agentMessage("alice"));
-        assertThat(out.only(FactKind.BOT_FIRST_RESPONSE).a).isEqualTo(s(2));
-        assertThat(out.only(FactKind.FIRST_RESPONSE).a).isEqualTo(s(300));
+        assertThat(out.only(FactKind.BOT_FIRST_RESPONSE).value).isEqualTo(s(2));
+        assertThat(out.only(FactKind.FIRST_RESPONSE).value).isEqualTo(s(300));
         assertThat(out.facts(FactKind.BOT_MESSAGE)).hasSize(2);
     }
 
@@ -63,7 +63,7 @@ class ConversationTrackerTest {
         run(conversation("c1", EMAIL).customer("u1").at(0).agentMessage("alice").at(60).customerMessage()
                 .at(120).agentMessage("alice"));
         assertThat(out.facts(FactKind.FIRST_RESPONSE)).isEmpty();
-        assertThat(out.only(FactKind.NEXT_RESPONSE).a).isEqualTo(s(60));
+        assertThat(out.only(FactKind.NEXT_RESPONSE).value).isEqualTo(s(60));
         assertThat(out.signals).as("an outbound contact is no customer opening").isEmpty();
     }
 
@@ -74,7 +74,7 @@ class ConversationTrackerTest {
                 .at(20).customerMessage().at(25).customerMessage().at(50).agentMessage("alice")
                 .at(60).agentMessage("alice")
                 .at(70).customerMessage().at(75).botMessage().at(90).agentMessage("bob"));
-        assertThat(out.facts(FactKind.NEXT_RESPONSE)).extracting(f -> f.a).containsExactly(s(30), s(20));
+        assertThat(out.facts(FactKind.NEXT_RESPONSE)).extracting(f -> f.value).containsExactly(s(30), s(20));
         assertThat(out.facts(FactKind.NEXT_RESPONSE).get(1).agent).isEqualTo("bob");
     }
 
@@ -104,9 +104,9 @@ class ConversationTrackerTest {
         assertThat(handled.agent).isEqualTo("alice");
         assertThat(handled.queue).isEqualTo("billing");
         assertThat(handled.at).isEqualTo(ConversationScript.BASE + s(200));
-        assertThat(handled.b).as("hold").isEqualTo(s(40));
-        assertThat(handled.a).as("talk = segment - hold").isEqualTo(s(195) - s(40));
-        assertThat(handled.c).as("holds").isEqualTo(2);
+        assertThat(handled.holdMs).as("hold").isEqualTo(s(40));
+        assertThat(handled.talkMs()).as("talk = segment - hold").isEqualTo(s(195) - s(40));
+        assertThat(handled.holds).as("holds").isEqualTo(2);
         assertThat(out.only(FactKind.RESOLVED).agent).as("resolution goes to the segment's agent").isEqualTo("alice");
     }
 
@@ -115,8 +115,8 @@ class ConversationTrackerTest {
         run(conversation("c1", VOICE).customer("u1")
                 .at(0).opened().at(5).assigned("alice").at(50).holdStarted().at(80).transferred(null));
         KpiFact handled = out.only(FactKind.HANDLED);
-        assertThat(handled.b).isEqualTo(s(30));
-        assertThat(handled.c).isEqualTo(1);
+        assertThat(handled.holdMs).isEqualTo(s(30));
+        assertThat(handled.holds).isEqualTo(1);
         assertThat(out.only(FactKind.TRANSFER).agent).isEqualTo("alice");
     }
 
@@ -126,7 +126,7 @@ class ConversationTrackerTest {
                 .at(0).opened().at(30).agentMessage("alice").at(90).resolved(null));
         KpiFact handled = out.only(FactKind.HANDLED);
         assertThat(handled.agent).isEqualTo("alice");
-        assertThat(handled.a).isEqualTo(s(60));
+        assertThat(handled.talkMs()).isEqualTo(s(60));
     }
 
     @Test
@@ -134,7 +134,7 @@ class ConversationTrackerTest {
         run(conversation("c1", VOICE).customer("u1")
                 .at(0).opened().at(10).assigned("alice").at(40).assigned("alice").at(70).assigned("bob")
                 .at(100).closed());
-        assertThat(out.facts(FactKind.HANDLED)).extracting(f -> f.agent + ":" + f.a)
+        assertThat(out.facts(FactKind.HANDLED)).extracting(f -> f.agent + ":" + f.talkMs())
                 .containsExactly("alice:" + s(60), "bob:" + s(30));
     }
 
@@ -144,7 +144,7 @@ class ConversationTrackerTest {
                 .at(0).opened().at(5).assigned("alice").at(65).resolved("alice")
                 .at(70).wrapUpStarted("alice").at(100).wrapUpEnded("alice"));
         KpiFact wrap = out.only(FactKind.WRAP_UP);
-        assertThat(wrap.a).isEqualTo(s(30));
+        assertThat(wrap.value).isEqualTo(s(30));
         assertThat(wrap.agent).isEqualTo("alice");
         assertThat(wrap.at).isEqualTo(ConversationScript.BASE + s(100));
     }
@@ -162,7 +162,7 @@ class ConversationTrackerTest {
         run(conversation("c1", VOICE).customer("u1")
                 .at(0).opened().at(5).assigned("alice").at(65).resolved("alice")
                 .at(70).wrapUpStarted("alice").at(90).closed());
-        assertThat(out.only(FactKind.WRAP_UP).a).isEqualTo(s(20));
+        assertThat(out.only(FactKind.WRAP_UP).value).isEqualTo(s(20));
 
         ConversationState other = new ConversationState();
         RecordingOutput o2 = new RecordingOutput();
@@ -172,7 +172,7 @@ class ConversationTrackerTest {
         long limit = c2.now() + Duration.ofMinutes(30).toMillis();
         assertThat(tracker.nextDeadline(other)).isEqualTo(limit);
         tracker.advanceTo(other, limit, o2);
-        assertThat(o2.only(FactKind.WRAP_UP).a).isEqualTo(Duration.ofMinutes(30).toMillis());
+        assertThat(o2.only(FactKind.WRAP_UP).value).isEqualTo(Duration.ofMinutes(30).toMillis());
         assertThat(o2.only(FactKind.WRAP_UP).at).isEqualTo(limit);
     }
 
@@ -181,7 +181,7 @@ class ConversationTrackerTest {
         run(conversation("c1", EMAIL).customer("u1")
                 .at(0).opened().at(100).agentMessage("alice").at(600).resolved("alice")
                 .at(700).reopened().at(900).resolved("bob"));
-        assertThat(out.facts(FactKind.RESOLVED)).extracting(f -> f.a + "@" + f.agent)
+        assertThat(out.facts(FactKind.RESOLVED)).extracting(f -> f.value + "@" + f.agent)
                 .containsExactly(s(600) + "@alice", s(900) + "@bob");
         assertThat(out.only(FactKind.REOPENED)).isNotNull();
         assertThat(out.signals).extracting(sig -> sig.kind + ":" + sig.eligible).containsExactly(
@@ -192,7 +192,7 @@ class ConversationTrackerTest {
     @Test
     void closedWithoutReplyResolutionOrDeflectionIsAbandoned() {
         run(conversation("c1", VOICE).customer("u1").at(0).opened().at(3).botMessage().at(45).closed());
-        assertThat(out.only(FactKind.ABANDONED).a).isEqualTo(s(45));
+        assertThat(out.only(FactKind.ABANDONED).value).isEqualTo(s(45));
         assertThat(out.summaries.get(0).getAbandoned()).isTrue();
 
         ConversationState other = new ConversationState();
@@ -207,7 +207,7 @@ class ConversationTrackerTest {
     void abandonWaitStartsAtTheCustomersFirstWait() {
         run(conversation("c1", WEB_CHAT).customer("u1").at(0).assigned("alice").at(30).customerMessage()
                 .at(90).closed());
-        assertThat(out.only(FactKind.ABANDONED).a).isEqualTo(s(60));
+        assertThat(out.only(FactKind.ABANDONED).value).isEqualTo(s(60));
     }
 
     @Test
@@ -228,8 +228,8 @@ class ConversationTrackerTest {
                 .at(40).survey(SurveyKind.CSAT, 4, null, null)
                 .at(41).survey(SurveyKind.CSAT, 7, 10, "carol")
                 .at(42).survey(SurveyKind.NPS, 9, null, null));
-        assertThat(out.facts(FactKind.CSAT)).extracting(f -> f.agent + ":" + f.a + ":" + f.b)
-                .containsExactly("bob:4:1", "carol:7:0");
+        assertThat(out.facts(FactKind.CSAT)).extracting(f -> f.agent + ":" + f.value + ":" + f.satisfied)
+                .containsExactly("bob:4:true", "carol:7:false");
         assertThat(out.only(FactKind.NPS).agent).isEqualTo("bob");
     }
 
@@ -277,7 +277,7 @@ class ConversationTrackerTest {
         run(conversation("c1", WEB_CHAT).customer("u1")
                 .at(0).opened().at(10).agentMessage("alice").at(40).transferred(null)
                 .at(100).agentMessage("bob").at(160).resolved(null));
-        assertThat(out.facts(FactKind.HANDLED)).extracting(f -> f.agent + ":" + f.a)
+        assertThat(out.facts(FactKind.HANDLED)).extracting(f -> f.agent + ":" + f.talkMs())
                 .containsExactly("alice:" + s(30), "bob:" + s(60));
     }
 
@@ -294,8 +294,8 @@ class ConversationTrackerTest {
         run(conversation("c1", VOICE).customer("u1")
                 .at(0).opened().at(5).holdStarted().at(30).holdEnded().at(40).assigned("alice").at(100).closed());
         KpiFact handled = out.only(FactKind.HANDLED);
-        assertThat(handled.b).isZero();
-        assertThat(handled.c).isZero();
+        assertThat(handled.holdMs).isZero();
+        assertThat(handled.holds).isZero();
     }
 
     @Test
@@ -318,6 +318,6 @@ class ConversationTrackerTest {
         InteractionEvent view = conversation("s1", WEB_CHAT).at(0).articleViewed("kb-1", 4200).last();
         assertThat(ConversationTracker.keepsNoState(view)).isTrue();
         out.fact(tracker.articleViewed(view));
-        assertThat(out.only(FactKind.ARTICLE_VIEWED).a).isEqualTo(4200);
+        assertThat(out.only(FactKind.ARTICLE_VIEWED).value).isEqualTo(4200);
     }
 }

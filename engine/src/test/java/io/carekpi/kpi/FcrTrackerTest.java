@@ -40,7 +40,7 @@ class FcrTrackerTest {
         tracker.advanceTo(ledger, 10 * H + WINDOW, facts::add);
         assertThat(kinds()).containsExactly(FactKind.FCR_CANDIDATE, FactKind.FCR_CONFIRMED, FactKind.FINAL_RESOLUTION);
         assertThat(facts).allMatch(f -> f.at == 10 * H);
-        assertThat(facts.get(2).a).as("contacts to resolution").isEqualTo(1);
+        assertThat(facts.get(2).value).as("contacts to resolution").isEqualTo(1);
     }
 
     @Test
@@ -79,7 +79,7 @@ class FcrTrackerTest {
         assertThat(kinds()).containsExactly(FactKind.FCR_CANDIDATE, FactKind.FCR_LOST, FactKind.FINAL_RESOLUTION);
         KpiFact fin = facts.get(2);
         assertThat(fin.at).isEqualTo(6 * H);
-        assertThat(fin.a).as("c1 and c2").isEqualTo(2);
+        assertThat(fin.value).as("c1 and c2").isEqualTo(2);
     }
 
     @Test

@@ -8,8 +8,8 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class KpiCountersTest {
-    private static KpiFact fact(FactKind kind, long a, long b, long c) {
-        return new KpiFact(0, "VOICE", null, null, kind, a, b, c);
+    private static KpiFact fact(FactKind kind, long value) {
+        return KpiFact.of(0, "VOICE", null, null, kind, value);
     }
 
     private static KpiSnapshot snapshot(KpiCounters k) {
@@ -19,8 +19,8 @@ class KpiCountersTest {
     @Test
     void handleIsTalkPlusHoldAtSegmentEndPlusWrapUpWhenItEnds() {
         KpiCounters k = new KpiCounters();
-        k.apply(fact(FactKind.HANDLED, 200, 40, 2));
-        k.apply(fact(FactKind.WRAP_UP, 60, 0, 0));
+        k.apply(KpiFact.handled(0, "VOICE", null, null, 200, 40, 2));
+        k.apply(fact(FactKind.WRAP_UP, 60));
         KpiSnapshot s = snapshot(k);
         assertThat(s.getHandled()).isEqualTo(1);
         assertThat(s.getHandleSumMs()).isEqualTo(300);
@@ -32,7 +32,7 @@ class KpiCountersTest {
     void npsCountsPromotersAndDetractorsAndPassivesOnlyInResponses() {
         KpiCounters k = new KpiCounters();
         for (int score : new int[] {10, 9, 8, 7, 6, 0}) {
-            k.apply(fact(FactKind.NPS, score, 0, 0));
+            k.apply(fact(FactKind.NPS, score));
         }
         KpiSnapshot s = snapshot(k);
         assertThat(s.getNpsPromoters()).isEqualTo(2);
@@ -44,14 +44,14 @@ class KpiCountersTest {
     void fcrRateIsProvisionalUntilEveryCandidateHasItsVerdict() {
         KpiCounters k = new KpiCounters();
         for (int i = 0; i < 4; i++) {
-            k.apply(fact(FactKind.RESOLVED, 1000, 0, 0));
+            k.apply(fact(FactKind.RESOLVED, 1000));
         }
-        k.apply(fact(FactKind.FCR_CANDIDATE, 0, 0, 0));
-        k.apply(fact(FactKind.FCR_CANDIDATE, 0, 0, 0));
+        k.apply(fact(FactKind.FCR_CANDIDATE, 0));
+        k.apply(fact(FactKind.FCR_CANDIDATE, 0));
         assertThat(snapshot(k).getFcrRate()).isEqualTo(0.5);
-        k.apply(fact(FactKind.FCR_CONFIRMED, 0, 0, 0));
+        k.apply(fact(FactKind.FCR_CONFIRMED, 0));
         assertThat(snapshot(k).getFcrRate()).as("one verdict still missing").isEqualTo(0.5);
-        k.apply(fact(FactKind.FCR_LOST, 0, 0, 0));
+        k.apply(fact(FactKind.FCR_LOST, 0));
         assertThat(snapshot(k).getFcrRate()).isEqualTo(0.25);
     }
 
@@ -72,7 +72,13 @@ class KpiCountersTest {
         KpiCounters right = new KpiCounters();
         FactKind[] kinds = {FactKind.FIRST_RESPONSE, FactKind.HANDLED, FactKind.CSAT, FactKind.NEXT_RESPONSE};
         for (int i = 0; i < 1000; i++) {
-            KpiFact f = fact(kinds[r.nextInt(kinds.length)], r.nextInt(1_000_000), r.nextInt(2), r.nextInt(3));
+            FactKind kind = kinds[r.nextInt(kinds.length)];
+            long value = r.nextInt(1_000_000);
+            KpiFact f = switch (kind) {
+                case HANDLED -> KpiFact.handled(0, "VOICE", null, null, value, r.nextInt(1_000), r.nextInt(3));
+                case CSAT -> KpiFact.survey(0, "VOICE", null, null, kind, value, r.nextBoolean());
+                default -> fact(kind, value);
+            };
             whole.apply(f);
             (i % 2 == 0 ? left : right).apply(f);
         }

@@ -1,6 +1,4 @@
-package io.carekpi.flink;
-
-import io.carekpi.kpi.KpiFact;
+package io.carekpi.kpi;
 
 /**
  * The groupings of SPEC section 4 a fact counts in: all channels, the channel, channel+agent
