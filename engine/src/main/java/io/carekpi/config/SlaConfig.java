@@ -17,12 +17,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * SLA policies per channel, per-queue overrides (a queue's fields win over its channel's), and the
- * named business-hours calendars they use. Documented with examples in docs/sla.md.
+ * SLA policies: SLA-wide defaults, a policy per channel over them, per-queue overrides over those
+ * (field by field: a queue's fields win over its channel's, a channel's over the defaults), and
+ * the named business-hours calendars they use. Documented with examples in docs/sla.md.
  */
 public final class SlaConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final SlaConfig NONE = new SlaConfig(Map.of(), Map.of(), Map.of());
+
+    /** The sections of {@code sla:} besides the SLA-wide policy keys. */
+    private static final List<String> SECTIONS = List.of("channels", "queues", "calendars");
+    /** The keys of a calendar. */
+    private static final List<String> CALENDAR_KEYS = List.of("timeZone", "hours", "holidays");
 
     /** The keys of a channel's or a queue's policy, each named here and nowhere else. */
     private enum PolicyKey {
@@ -54,17 +60,26 @@ public final class SlaConfig implements Serializable {
         }
     }
 
+    private final SlaPolicy defaults;
     private final Map<String, SlaPolicy> channels;
     private final Map<String, SlaPolicy> queues;
     private final Map<String, BusinessCalendar> calendars;
 
     public SlaConfig(Map<String, SlaPolicy> channels, Map<String, SlaPolicy> queues,
                      Map<String, BusinessCalendar> calendars) {
+        this(SlaPolicy.NONE, channels, queues, calendars);
+    }
+
+    /** @param defaults the SLA-wide policy: what a channel's policy leaves unset */
+    public SlaConfig(SlaPolicy defaults, Map<String, SlaPolicy> channels, Map<String, SlaPolicy> queues,
+                     Map<String, BusinessCalendar> calendars) {
+        this.defaults = defaults;
         this.channels = new HashMap<>(channels);
         this.queues = new HashMap<>(queues);
         this.calendars = new HashMap<>(calendars);
         List<SlaPolicy> all = new ArrayList<>(channels.values());
         all.addAll(queues.values());
+        all.add(defaults);
         for (SlaPolicy p : all) {
             if (p.calendar() != null && !calendars.containsKey(p.calendar())) {
                 throw new IllegalArgumentException("sla: unknown calendar '" + p.calendar() + "' (defined: "
@@ -77,12 +92,13 @@ public final class SlaConfig implements Serializable {
     }
 
     public boolean isEmpty() {
-        return channels.isEmpty() && queues.isEmpty();
+        return channels.isEmpty() && queues.isEmpty() && defaults.equals(SlaPolicy.NONE);
     }
 
     /** The policy for a conversation on {@code channel} in {@code queue} (either may be null). */
     public SlaPolicy policyFor(String channel, String queue) {
-        SlaPolicy base = channel == null ? SlaPolicy.NONE : channels.getOrDefault(channel, SlaPolicy.NONE);
+        SlaPolicy c = channel == null ? null : channels.get(channel);
+        SlaPolicy base = c == null ? defaults : c.over(defaults);
         SlaPolicy q = queue == null ? null : queues.get(queue);
         return q == null ? base : q.over(base);
     }
@@ -95,6 +111,13 @@ public final class SlaConfig implements Serializable {
         if (sla == null || sla.isNull()) {
             return NONE;
         }
+        for (Iterator<String> keys = sla.fieldNames(); keys.hasNext(); ) {
+            String k = keys.next();
+            if (!SECTIONS.contains(k) && !PolicyKey.isKnown(k)) {
+                throw new IllegalArgumentException("sla: unknown key '" + k + "' (known: " + SECTIONS + " and the "
+                        + "SLA-wide defaults " + List.of(PolicyKey.values()) + ")");
+            }
+        }
         Map<String, BusinessCalendar> calendars = new HashMap<>();
         JsonNode cals = sla.get("calendars");
         if (cals != null) {
@@ -103,7 +126,8 @@ public final class SlaConfig implements Serializable {
                 calendars.put(e.getKey(), calendar(e.getKey(), e.getValue()));
             }
         }
-        return new SlaConfig(policies(sla, "channels"), policies(sla, "queues"), calendars);
+        return new SlaConfig(policy(sla, "sla", Set.copyOf(SECTIONS)), policies(sla, "channels"),
+                policies(sla, "queues"), calendars);
     }
 
     /** The policies of {@code section} ({@code channels} or {@code queues}) of the {@code sla} node. */
@@ -115,21 +139,24 @@ public final class SlaConfig implements Serializable {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            JsonNode p = e.getValue();
-            for (Iterator<String> keys = p.fieldNames(); keys.hasNext(); ) {
-                String k = keys.next();
-                if (!PolicyKey.isKnown(k)) {
-                    throw new IllegalArgumentException("sla." + section + "." + e.getKey() + ": unknown key '" + k
-                            + "'");
-                }
-            }
-            JsonNode warnAt = p.get(PolicyKey.WARN_AT.yaml);
-            JsonNode calendar = p.get(PolicyKey.CALENDAR.yaml);
-            out.put(e.getKey(), new SlaPolicy(duration(p, PolicyKey.FIRST_RESPONSE),
-                    duration(p, PolicyKey.NEXT_RESPONSE), duration(p, PolicyKey.RESOLUTION),
-                    warnAt != null ? warnAt.asDouble() : null, calendar != null ? calendar.asText() : null));
+            out.put(e.getKey(), policy(e.getValue(), "sla." + section + "." + e.getKey(), Set.of()));
         }
         return out;
+    }
+
+    /** The policy keys of node {@code p} ({@code path} names it in errors; {@code others} are its other keys). */
+    private static SlaPolicy policy(JsonNode p, String path, Set<String> others) {
+        for (Iterator<String> keys = p.fieldNames(); keys.hasNext(); ) {
+            String k = keys.next();
+            if (!PolicyKey.isKnown(k) && !others.contains(k)) {
+                throw new IllegalArgumentException(path + ": unknown key '" + k + "'");
+            }
+        }
+        JsonNode warnAt = p.get(PolicyKey.WARN_AT.yaml);
+        JsonNode calendar = p.get(PolicyKey.CALENDAR.yaml);
+        return new SlaPolicy(duration(p, PolicyKey.FIRST_RESPONSE), duration(p, PolicyKey.NEXT_RESPONSE),
+                duration(p, PolicyKey.RESOLUTION), warnAt != null ? warnAt.asDouble() : null,
+                calendar != null ? calendar.asText() : null);
     }
 
     private static Duration duration(JsonNode p, PolicyKey key) {
@@ -138,6 +165,13 @@ public final class SlaConfig implements Serializable {
     }
 
     private static BusinessCalendar calendar(String name, JsonNode node) {
+        for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+            String k = keys.next();
+            if (!CALENDAR_KEYS.contains(k)) {
+                throw new IllegalArgumentException("sla.calendars." + name + ": unknown key '" + k + "' (known: "
+                        + CALENDAR_KEYS + ")");
+            }
+        }
         ZoneId zone = ZoneId.of(node.path("timeZone").asText("UTC"));
         Map<DayOfWeek, List<LocalTime[]>> hours = new HashMap<>();
         JsonNode h = node.get("hours");

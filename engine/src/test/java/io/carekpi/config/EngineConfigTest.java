@@ -95,6 +95,41 @@ class EngineConfigTest {
     }
 
     @Test
+    void anUnknownKeyAnywhereInTheSlaConfigurationStopsTheStartNamingIt() throws Exception {
+        Path f = dir.resolve("sla.yaml");
+        Files.writeString(f, "sla:\n  chanels:\n    EMAIL: {firstResponse: 4h}\n");
+        assertThatThrownBy(() -> EngineConfig.load(f)).hasMessageContaining("sla: unknown key 'chanels'");
+        Files.writeString(f, "sla:\n  calendars:\n    office: {timezone: Europe/London, hours: {mon: [\"09:00-17:00\"]}}\n");
+        assertThatThrownBy(() -> EngineConfig.load(f)).hasMessageContaining("sla.calendars.office: unknown key 'timezone'");
+        Files.writeString(f, "sla:\n  warnAtt: 0.5\n");
+        assertThatThrownBy(() -> EngineConfig.load(f)).hasMessageContaining("sla: unknown key 'warnAtt'");
+    }
+
+    @Test
+    void slaWideDefaultsApplyToEveryPolicyUnlessAChannelOrQueueOverridesThem() throws Exception {
+        Path f = dir.resolve("sla.yaml");
+        Files.writeString(f, """
+                sla:
+                  warnAt: 0.5
+                  resolution: 24h
+                  channels:
+                    EMAIL: {firstResponse: 4h, warnAt: 0.9}
+                    SMS: {firstResponse: 15m}
+                  queues:
+                    vip: {firstResponse: 1m}
+                """);
+        SlaConfig sla = EngineConfig.load(f).sla;
+        assertThat(sla.policyFor("SMS", null).warnFraction()).as("the SLA-wide warnAt").isEqualTo(0.5);
+        assertThat(sla.policyFor("EMAIL", null).warnFraction()).as("a channel's own warnAt").isEqualTo(0.9);
+        assertThat(sla.policyFor("EMAIL", "vip").warnFraction()).as("queue over channel over defaults").isEqualTo(0.9);
+        assertThat(sla.policyFor("SMS", null).resolution()).isEqualTo(Duration.ofHours(24));
+        assertThat(sla.policyFor("VOICE", null).resolution()).as("a channel with no policy of its own")
+                .isEqualTo(Duration.ofHours(24));
+        assertThat(sla.policyFor("VOICE", null).firstResponse()).isNull();
+        assertThat(sla.policyFor("VOICE", "vip").firstResponse()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
     void theConfigurationPageDocumentsExactlyTheKeys() throws Exception {
         List<String> documented = Pattern.compile("(?m)^\\| `(\\w+)` \\|")
                 .matcher(Files.readString(Repository.path("docs/configuration.md")))
