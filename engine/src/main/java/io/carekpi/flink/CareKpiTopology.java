@@ -57,6 +57,14 @@ public final class CareKpiTopology {
      *     replay mode watermarks are not used.
      */
     public static Outputs build(DataStream<Decoded> decoded, EngineConfig config, Mode mode) {
+        return build(decoded, config, mode, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param asOf replay only: deadlines, FCR verdicts and other timers due after this instant do not
+     *     fire at the end of the input ({@link Long#MAX_VALUE}: every timer fires)
+     */
+    public static Outputs build(DataStream<Decoded> decoded, EngineConfig config, Mode mode, long asOf) {
         SingleOutputStreamOperator<DecodedEvent> accepted = decoded
                 .process(new TriageFunction())
                 .name("route rejections, drop unknown types").uid("triage");
@@ -70,13 +78,13 @@ public final class CareKpiTopology {
         SingleOutputStreamOperator<KpiFact> conversationFacts = DataStreamUtils
                 .reinterpretAsKeyedStream(unique, DecodedEvent::conversationId)
                 .transform("conversation stage", TypeInformation.of(KpiFact.class),
-                        new MigratingKeyedProcessOperator<>(new ConversationFunction(config)))
+                        new MigratingKeyedProcessOperator<>(new ConversationFunction(config, asOf)))
                 .uid("conversations");
 
         DataStream<CustomerSignal> signals = conversationFacts.getSideOutput(ConversationFunction.CUSTOMER_SIGNALS);
         SingleOutputStreamOperator<KpiFact> customerFacts = signals
                 .keyBy(s -> s.customerId)
-                .process(new CustomerFunction(config))
+                .process(new CustomerFunction(config, asOf))
                 .name("customer stage (FCR)").uid("customers");
 
         SingleOutputStreamOperator<KpiSnapshot> kpis = conversationFacts.union(customerFacts)

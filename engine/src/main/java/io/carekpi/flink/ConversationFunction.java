@@ -49,6 +49,12 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     private transient Counter expired;
 
     public ConversationFunction(EngineConfig config) {
+        this(config, Long.MAX_VALUE);
+    }
+
+    /** @param asOf deadlines after it do not fire at the end of the input (replay's as-of instant) */
+    public ConversationFunction(EngineConfig config, long asOf) {
+        super(asOf);
         this.tracker = new ConversationTracker(config);
     }
 

@@ -26,6 +26,12 @@ public class CustomerFunction extends EventTimeOrderedFunction<CustomerSignal, K
     private transient ValueState<CustomerLedger> ledger;
 
     public CustomerFunction(EngineConfig config) {
+        this(config, Long.MAX_VALUE);
+    }
+
+    /** @param asOf verdicts due after it do not fire at the end of the input (replay's as-of instant) */
+    public CustomerFunction(EngineConfig config, long asOf) {
+        super(asOf);
         this.tracker = new FcrTracker(config);
     }
 

@@ -26,8 +26,24 @@ import org.apache.flink.util.Collector;
 public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunction<String, T, OUT> {
     private static final long serialVersionUID = 1L;
 
+    /** Deadlines after this instant never fire at the end of the input (a replay's as-of instant). */
+    private final long asOf;
+
     private transient MapState<Long, List<T>> buffer;
     private transient ValueState<Long> deadline;
+
+    /** Every deadline fires, at the end of the input too. */
+    protected EventTimeOrderedFunction() {
+        this(Long.MAX_VALUE);
+    }
+
+    /**
+     * @param asOf at the end of the input only the deadlines at or before this instant fire: a
+     *     backfill up to it says what was known then (verdicts pending, clocks running)
+     */
+    protected EventTimeOrderedFunction(long asOf) {
+        this.asOf = asOf;
+    }
 
     protected abstract TypeInformation<T> elementType();
 
@@ -116,7 +132,7 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
         }
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         if (endOfInput && buffer.isEmpty()) {
-            while (next != Long.MAX_VALUE) {
+            while (next != Long.MAX_VALUE && next <= asOf) {
                 next = fire(next, List.of(), ctx, out);
             }
         }

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -50,18 +51,28 @@ public final class Replay {
     private Replay() {}
 
     public static ReplayResult run(Path input, Path outputDir, EngineConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        return run(env, input, outputDir, config);
+        return run(StreamExecutionEnvironment.getExecutionEnvironment(), input, outputDir, config);
     }
 
     public static ReplayResult run(StreamExecutionEnvironment env, Path input, Path outputDir, EngineConfig config)
             throws Exception {
+        return run(env, input, outputDir, config, null);
+    }
+
+    /**
+     * @param asOf the end of the data (a backfill of history up to now), or null: deadlines, FCR
+     *     verdicts and other timers due after it do not fire, so the output says what was known
+     *     then; without it every timer fires at the end of the input
+     */
+    public static ReplayResult run(StreamExecutionEnvironment env, Path input, Path outputDir, EngineConfig config,
+                                   Instant asOf) throws Exception {
         if (!Files.isRegularFile(input)) {
             throw new IllegalArgumentException("input file not found: " + input);
         }
         Files.createDirectories(outputDir);
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        CareKpiTopology.Outputs outputs = CareKpiTopology.build(source(env, input), config, CareKpiTopology.Mode.REPLAY);
+        CareKpiTopology.Outputs outputs = CareKpiTopology.build(source(env, input), config, CareKpiTopology.Mode.REPLAY,
+                asOf == null ? Long.MAX_VALUE : asOf.toEpochMilli());
 
         Path parts = outputDir.resolve(".parts");
         FileTrees.deleteRecursively(parts);
