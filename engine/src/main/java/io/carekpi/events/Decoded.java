@@ -25,6 +25,11 @@ public record Decoded(DecodedEvent event, Rejection rejection) {
         return rejection != null;
     }
 
+    /** The record's position in its input (line or record number, partition offset). */
+    public long seq() {
+        return event != null ? event.seq() : rejection.seq();
+    }
+
     /** The event's time, or {@link Long#MIN_VALUE} for a rejection (it moves no watermark). */
     public long eventTime() {
         return event != null ? event.time() : Long.MIN_VALUE;

@@ -177,7 +177,13 @@ public final class Replay {
         FileSource<Decoded> files = avro
                 ? FileSource.forRecordStreamFormat(new AvroEventFileFormat(), file).build()
                 : FileSource.forRecordStreamFormat(new JsonLinesFormat(), file).build();
-        return env.fromSource(files, WatermarkStrategy.noWatermarks(), avro ? "avro file" : "events file")
+        // Record timestamps are input positions: BATCH execution sorts a keyed input by key and then
+        // timestamp, so each conversation's records reach the dedup stage in the file's order and the
+        // first copy of an event id wins on every run. (Event time is occurredAt, read by the stages
+        // themselves; replay uses no watermarks.)
+        WatermarkStrategy<Decoded> inputOrder = WatermarkStrategy.<Decoded>noWatermarks()
+                .withTimestampAssigner((d, ignored) -> d.seq());
+        return env.fromSource(files, inputOrder, avro ? "avro file" : "events file")
                 .uid(avro ? "source-avro-file" : "source-file");
     }
 
