@@ -6,7 +6,8 @@ import io.carekpi.events.RawInput;
 import io.carekpi.events.Rejection;
 import io.carekpi.kpi.EventValidator;
 import io.carekpi.schema.InteractionEvent;
-import java.util.function.LongSupplier;
+import java.io.Serializable;
+import java.time.Instant;
 
 /**
  * The one place where input becomes events: a JSON line or Avro bytes ({@link #decode}), or a datum
@@ -15,20 +16,44 @@ import java.util.function.LongSupplier;
  * Kafka source, the JSON Lines and Avro file formats), so every input is held to the same rules.
  * Never throws for bad input.
  */
-public final class EventDecoder {
-    private final LongSupplier clock;
+public final class EventDecoder implements Serializable {
+    private static final long serialVersionUID = 1L;
 
-    /**
-     * @param clock the wall clock for {@link EventValidator#timeProblem} (an event stamped far in
-     *     the future is rejected before it can drag the live watermark ahead)
-     */
-    public EventDecoder(LongSupplier clock) {
-        this.clock = clock;
+    /** No future-time bound. */
+    private static final long UNBOUNDED = Long.MAX_VALUE;
+    /** The bound follows the wall clock. */
+    private static final long WALL_CLOCK = Long.MIN_VALUE;
+
+    /** The instant the future-time bound is relative to, or {@link #WALL_CLOCK}, or {@link #UNBOUNDED}. */
+    private final long reference;
+    private final String referenceName;
+
+    private EventDecoder(long reference, String referenceName) {
+        this.reference = reference;
+        this.referenceName = referenceName;
     }
 
-    /** A decoder on the system clock. */
+    /**
+     * The live sources' decoder: an event stamped more than an hour ahead of the wall clock is
+     * rejected before it can drag the watermark ahead and make every later event late.
+     */
     public static EventDecoder live() {
-        return new EventDecoder(System::currentTimeMillis);
+        return new EventDecoder(WALL_CLOCK, "the clock");
+    }
+
+    /**
+     * A replay's decoder, which never depends on the day it runs: with an as-of instant (the end
+     * of the data) an event more than an hour after it is rejected; without one there is no
+     * future-time bound (a replay's watermark does not follow the clock).
+     */
+    public static EventDecoder replay(Instant asOf) {
+        return asOf == null ? new EventDecoder(UNBOUNDED, null)
+                : new EventDecoder(asOf.toEpochMilli(), "the as-of instant " + asOf);
+    }
+
+    private String timeProblem(InteractionEvent e) {
+        long now = reference == WALL_CLOCK ? System.currentTimeMillis() : reference;
+        return EventValidator.timeProblem(e, now, referenceName);
     }
 
     /** Decodes and validates one input record. */
@@ -39,7 +64,7 @@ public final class EventDecoder {
         } catch (InvalidEventException | RuntimeException ex) {
             return Decoded.rejected(Rejection.of(raw, ex.getMessage() != null ? ex.getMessage() : ex.toString()));
         }
-        String timeProblem = EventValidator.timeProblem(e, clock.getAsLong());
+        String timeProblem = timeProblem(e);
         if (timeProblem != null) {
             return Decoded.rejected(Rejection.of(raw, timeProblem));
         }
@@ -48,7 +73,7 @@ public final class EventDecoder {
 
     /** Validates an event already decoded by its container (a datum of an Avro file). */
     public Decoded accept(InteractionEvent e, long seq) {
-        String timeProblem = EventValidator.timeProblem(e, clock.getAsLong());
+        String timeProblem = timeProblem(e);
         if (timeProblem != null) {
             return Decoded.rejected(Rejection.ofEvent(EventJson.encode(e), timeProblem, seq, null));
         }

@@ -1,6 +1,8 @@
 package io.carekpi.io;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +22,10 @@ import java.time.format.DateTimeParseException;
  * {@code UNKNOWN} (as Avro's enum defaults do for newer writers); unknown fields are ignored.
  */
 public final class EventJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Strict: one JSON value per line (nothing after it) and no key twice. */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private EventJson() {}
 
@@ -29,7 +34,14 @@ public final class EventJson {
         try {
             root = MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage());
+            String m = e.getOriginalMessage();
+            if (m.startsWith("Trailing token")) {
+                throw new InvalidEventException("not valid JSON: content after the JSON object (one object per line)");
+            }
+            if (m.startsWith("Duplicate field")) {
+                throw new InvalidEventException("not valid JSON: duplicate field " + m.substring("Duplicate field ".length()));
+            }
+            throw new InvalidEventException("not valid JSON: " + m);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidEventException("not a JSON object");

@@ -26,9 +26,17 @@ public final class EventValidator {
      * the watermark generator; this is the one rule that depends on the wall clock.
      */
     public static String timeProblem(InteractionEvent e, long nowMillis) {
+        return timeProblem(e, nowMillis, "the clock");
+    }
+
+    /**
+     * {@link #timeProblem(InteractionEvent, long)} against another reference instant (a replay's
+     * as-of instant), named {@code referenceName} in the reason; {@link Long#MAX_VALUE}: no future bound.
+     */
+    public static String timeProblem(InteractionEvent e, long reference, String referenceName) {
         long t = e.getOccurredAt().toEpochMilli();
-        if (t > nowMillis + MAX_FUTURE_SKEW_MS) {
-            return "occurredAt " + e.getOccurredAt() + " is more than 1h ahead of the clock";
+        if (reference != Long.MAX_VALUE && t > reference + MAX_FUTURE_SKEW_MS) {
+            return "occurredAt " + e.getOccurredAt() + " is more than 1h ahead of " + referenceName;
         }
         if (t < EARLIEST_PLAUSIBLE_MS) {
             return "occurredAt " + e.getOccurredAt() + " is before 2000-01-01 (implausible)";
@@ -41,15 +49,19 @@ public final class EventValidator {
         if (isBlank(e.getEventId())) {
             return "eventId is missing";
         }
-        String tooLong = tooLong("eventId", e.getEventId());
-        if (tooLong == null) tooLong = tooLong("conversationId", e.getConversationId());
-        if (tooLong == null) tooLong = tooLong("customerId", e.getCustomerId());
-        if (tooLong == null) tooLong = tooLong("agentId", e.getAgentId());
-        if (tooLong == null) tooLong = tooLong("queue", e.getQueue());
-        if (tooLong == null) tooLong = tooLong("language", e.getLanguage());
-        if (tooLong == null && e.getArticle() != null) tooLong = tooLong("article.articleId", e.getArticle().getArticleId());
-        if (tooLong != null) {
-            return tooLong;
+        String[][] identifiers = {
+                {"eventId", e.getEventId()}, {"conversationId", e.getConversationId()},
+                {"customerId", e.getCustomerId()}, {"agentId", e.getAgentId()}, {"queue", e.getQueue()},
+                {"language", e.getLanguage()},
+                {"article.articleId", e.getArticle() == null ? null : e.getArticle().getArticleId()}};
+        for (String[] id : identifiers) {
+            String problem = tooLong(id[0], id[1]);
+            if (problem == null) {
+                problem = controlCharacter(id[0], id[1]);
+            }
+            if (problem != null) {
+                return problem;
+            }
         }
         if (e.getOccurredAt() == null) {
             return "occurredAt is missing";
@@ -118,6 +130,20 @@ public final class EventValidator {
         }
         if (a.getDwellMs() < 0) {
             return "article.dwellMs " + a.getDwellMs() + " is negative";
+        }
+        return null;
+    }
+
+    /** A control character (U+0000..U+001F, U+007F) in an identifier: it would corrupt keys, tags and logs. */
+    private static String controlCharacter(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return field + " has a control character (U+" + String.format("%04X", (int) c) + ") at " + i;
+            }
         }
         return null;
     }

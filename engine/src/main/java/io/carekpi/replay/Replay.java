@@ -11,6 +11,7 @@ import io.carekpi.connectors.files.JsonLinesFormat;
 import io.carekpi.events.Decoded;
 import io.carekpi.events.Rejection;
 import io.carekpi.io.AvroJson;
+import io.carekpi.io.EventDecoder;
 import io.carekpi.io.FileTrees;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -71,7 +72,7 @@ public final class Replay {
         }
         Files.createDirectories(outputDir);
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        CareKpiTopology.Outputs outputs = CareKpiTopology.build(source(env, input), config, CareKpiTopology.Mode.REPLAY,
+        CareKpiTopology.Outputs outputs = CareKpiTopology.build(source(env, input, EventDecoder.replay(asOf)), config, CareKpiTopology.Mode.REPLAY,
                 asOf == null ? Long.MAX_VALUE : asOf.toEpochMilli());
 
         Path parts = outputDir.resolve(".parts");
@@ -171,12 +172,12 @@ public final class Replay {
 
 
     /** The file's records, decoded by the format its name says: {@code *.avro} a container file, else JSON Lines. */
-    private static DataStream<Decoded> source(StreamExecutionEnvironment env, Path input) {
+    private static DataStream<Decoded> source(StreamExecutionEnvironment env, Path input, EventDecoder decoder) {
         org.apache.flink.core.fs.Path file = new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri());
         boolean avro = input.getFileName().toString().endsWith(".avro");
         FileSource<Decoded> files = avro
-                ? FileSource.forRecordStreamFormat(new AvroEventFileFormat(), file).build()
-                : FileSource.forRecordStreamFormat(new JsonLinesFormat(), file).build();
+                ? FileSource.forRecordStreamFormat(new AvroEventFileFormat(decoder), file).build()
+                : FileSource.forRecordStreamFormat(new JsonLinesFormat(decoder), file).build();
         // Record timestamps are input positions: BATCH execution sorts a keyed input by key and then
         // timestamp, so each conversation's records reach the dedup stage in the file's order and the
         // first copy of an event id wins on every run. (Event time is occurredAt, read by the stages

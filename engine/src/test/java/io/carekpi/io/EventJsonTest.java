@@ -48,6 +48,29 @@ class EventJsonTest {
     }
 
     @Test
+    void aLineHoldsExactlyOneJsonObjectWithUniqueKeys() {
+        String valid = "{\"eventId\":\"e1\",\"occurredAt\":0,\"conversationId\":\"c1\",\"channel\":\"SMS\","
+                + "\"type\":\"CUSTOMER_MESSAGE\"}";
+        assertThatThrownBy(() -> EventJson.decode(valid + valid)).as("two objects on one line")
+                .hasMessageContaining("after the JSON object");
+        assertThatThrownBy(() -> EventJson.decode(valid + "]")).as("trailing garbage")
+                .hasMessageContaining("not valid JSON: Unexpected close marker ']'");
+        assertThatThrownBy(() -> EventJson.decode(valid + " 42")).as("a trailing value")
+                .hasMessageContaining("after the JSON object");
+        assertThatThrownBy(() -> EventJson.decode(valid.replace("\"type\"", "\"queue\":\"a\",\"queue\":\"b\",\"type\"")))
+                .hasMessageContaining("duplicate field 'queue'");
+    }
+
+    @Test
+    void controlCharactersInIdentifiersAreRejected() throws Exception {
+        String base = "{\"eventId\":\"e1\",\"occurredAt\":0,\"channel\":\"SMS\",\"type\":\"CUSTOMER_MESSAGE\",";
+        assertThat(EventValidator.problem(EventJson.decode(base + "\"conversationId\":\"c\\u0000d\"}")))
+                .contains("conversationId has a control character");
+        assertThat(EventValidator.problem(EventJson.decode(base + "\"conversationId\":\"c\",\"agentId\":\"a\\nb\"}")))
+                .contains("agentId has a control character");
+    }
+
+    @Test
     void validationRejectsWhatTheSpecCallsInvalid() throws Exception {
         String base = "{\"eventId\":\"e\",\"occurredAt\":0,\"conversationId\":\"c\",\"channel\":\"SMS\",";
         assertThat(EventValidator.problem(EventJson.decode(base + "\"type\":\"CONVERSATION_OPENED\"}")))

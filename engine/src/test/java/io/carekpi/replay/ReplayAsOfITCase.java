@@ -90,4 +90,18 @@ class ReplayAsOfITCase {
         assertThat(dayRow(out, "VOICE")).contains("\"opened\":1", "\"sla_first_response_breached\":0",
                 "\"sla_warnings\":0");
     }
+
+    @Test
+    void theFutureTimeBoundFollowsTheAsOfInstantNeverTheDayTheReplayRuns() throws Exception {
+        String base = "{\"conversationId\":\"later\",\"customerId\":\"u-9\",\"channel\":\"SMS\","
+                + "\"type\":\"CONVERSATION_OPENED\",";
+        Files.writeString(input, Files.readString(input)
+                + base + "\"eventId\":\"far\",\"occurredAt\":\"2100-01-01T00:00:00Z\"}\n");
+        Path unbounded = replay("no-as-of");
+        assertThat(Files.readAllLines(unbounded.resolve("rejected.jsonl"))).as("no wall clock in a replay").isEmpty();
+
+        Path bounded = replay("bounded", "--as-of", AS_OF);
+        assertThat(Files.readAllLines(bounded.resolve("rejected.jsonl"))).singleElement().asString()
+                .contains("\"line\":5", "more than 1h ahead of the as-of instant " + AS_OF);
+    }
 }

@@ -22,11 +22,16 @@ import org.apache.flink.core.fs.FSDataInputStream;
 public final class AvroEventFileFormat extends SimpleStreamFormat<Decoded> {
     private static final long serialVersionUID = 1L;
 
+    private final EventDecoder decoder;
+
+    public AvroEventFileFormat(EventDecoder decoder) {
+        this.decoder = decoder;
+    }
+
     @Override
     public StreamFormat.Reader<Decoded> createReader(Configuration config, FSDataInputStream stream) throws IOException {
         EventAvro.limitAvroAllocations();
         DataFileStream<InteractionEvent> file = new DataFileStream<>(stream, new SpecificDatumReader<>(InteractionEvent.class));
-        EventDecoder decoder = EventDecoder.live();
         return new StreamFormat.Reader<>() {
             private long record;
 

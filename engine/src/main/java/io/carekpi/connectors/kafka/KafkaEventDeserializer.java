@@ -18,13 +18,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class KafkaEventDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
     private static final long serialVersionUID = 1L;
 
-    private transient EventDecoder decoder;
+    private final EventDecoder decoder = EventDecoder.live();
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
-        if (decoder == null) {
-            decoder = EventDecoder.live();
-        }
         byte[] value = record.value() == null ? new byte[0] : record.value();
         String origin = record.topic() + "-" + record.partition() + "@" + record.offset();
         out.collect(decoder.decode(RawInput.avro(value, record.offset(), origin)));
