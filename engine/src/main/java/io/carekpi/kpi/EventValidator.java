@@ -17,6 +17,15 @@ public final class EventValidator {
     public static final long MAX_FUTURE_SKEW_MS = 3_600_000L;
     /** Events stamped before this (2000-01-01) are rejected as implausible (seconds sent as millis?). */
     public static final long EARLIEST_PLAUSIBLE_MS = 946_684_800_000L;
+    /**
+     * Events stamped at or after this (2200-01-01) are rejected whatever the clock: with the earliest
+     * bound it keeps every duration a fact carries below 7 × 10^12 ms, so no sum of them can overflow.
+     */
+    public static final long LATEST_PLAUSIBLE_MS = 7_258_118_400_000L;
+    /** The longest article read counted (a day): a longer dwell time is a unit or clock error. */
+    public static final long MAX_DWELL_MS = 86_400_000L;
+    /** The largest survey scale (a 0..100 score is the widest in use). */
+    public static final int MAX_SCALE = 100;
 
     private EventValidator() {}
 
@@ -37,6 +46,9 @@ public final class EventValidator {
         long t = e.getOccurredAt().toEpochMilli();
         if (reference != Long.MAX_VALUE && t > reference + MAX_FUTURE_SKEW_MS) {
             return "occurredAt " + e.getOccurredAt() + " is more than 1h ahead of " + referenceName;
+        }
+        if (t >= LATEST_PLAUSIBLE_MS) {
+            return "occurredAt " + e.getOccurredAt() + " is after 2200-01-01 (implausible)";
         }
         if (t < EARLIEST_PLAUSIBLE_MS) {
             return "occurredAt " + e.getOccurredAt() + " is before 2000-01-01 (implausible)";
@@ -114,6 +126,9 @@ public final class EventValidator {
         if (max < 2) {
             return "survey.scaleMax " + max + " is below 2";
         }
+        if (max > MAX_SCALE) {
+            return "survey.scaleMax " + max + " is above " + MAX_SCALE;
+        }
         int min = Surveys.scaleMin(s.getKind());
         if (s.getScore() < min || s.getScore() > max) {
             return "survey score " + s.getScore() + " is outside its scale " + min + ".." + max;
@@ -130,6 +145,9 @@ public final class EventValidator {
         }
         if (a.getDwellMs() < 0) {
             return "article.dwellMs " + a.getDwellMs() + " is negative";
+        }
+        if (a.getDwellMs() > MAX_DWELL_MS) {
+            return "article.dwellMs " + a.getDwellMs() + " is above a day (" + MAX_DWELL_MS + ")";
         }
         return null;
     }

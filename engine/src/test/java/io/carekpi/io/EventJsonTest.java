@@ -62,6 +62,22 @@ class EventJsonTest {
     }
 
     @Test
+    void additiveInputsAreBoundedSoNoSumCanOverflow() throws Exception {
+        String base = "{\"eventId\":\"e\",\"occurredAt\":0,\"conversationId\":\"c\",\"channel\":\"SMS\",";
+        assertThat(EventValidator.problem(EventJson.decode(base
+                + "\"type\":\"ARTICLE_VIEWED\",\"article\":{\"articleId\":\"a\",\"dwellMs\":9223372036854775807}}")))
+                .contains("above a day");
+        assertThat(EventValidator.problem(EventJson.decode(base
+                + "\"type\":\"ARTICLE_VIEWED\",\"article\":{\"articleId\":\"a\",\"dwellMs\":86400000}}"))).isNull();
+        assertThat(EventValidator.problem(EventJson.decode(base
+                + "\"type\":\"SURVEY_RESPONSE\",\"survey\":{\"kind\":\"CES\",\"score\":2000000000,\"scaleMax\":2147483647}}")))
+                .contains("scaleMax 2147483647 is above 100");
+        InteractionEvent farFuture = EventJson.decode(base.replace("\"occurredAt\":0", "\"occurredAt\":\"+292278994-08-17T07:12:55Z\"")
+                + "\"type\":\"CUSTOMER_MESSAGE\"}");
+        assertThat(EventValidator.timeProblem(farFuture, Long.MAX_VALUE, "nothing")).contains("after 2200-01-01");
+    }
+
+    @Test
     void controlCharactersInIdentifiersAreRejected() throws Exception {
         String base = "{\"eventId\":\"e1\",\"occurredAt\":0,\"channel\":\"SMS\",\"type\":\"CUSTOMER_MESSAGE\",";
         assertThat(EventValidator.problem(EventJson.decode(base + "\"conversationId\":\"c\\u0000d\"}")))
