@@ -60,27 +60,7 @@ public final class ConversationTracker implements Serializable {
     /** Applies one valid event to the conversation. */
     public void onEvent(Conversation s, InteractionEvent e, ConversationOutput out) {
         long t = time(e);
-        boolean opening = !s.isOpened();
-        if (opening) {
-            open(s, e, t, out);
-        }
-        if (e.getQueue() != null) {
-            s.queue = e.getQueue();
-        }
-        if (Channel.UNKNOWN.name().equals(s.channel) && e.getChannel() != Channel.UNKNOWN) {
-            s.channel = e.getChannel().name();
-        }
-        if (opening) {
-            sla.start(s, SlaClock.RESOLUTION, t);
-        }
-        if (e.getCustomerId() != null && s.customerId == null) {
-            s.customerId = e.getCustomerId();
-        }
-        if (!s.customerSignalled && s.customerId != null && !s.outbound) {
-            s.customerSignalled = true;
-            out.customerSignal(CustomerSignal.opened(t, s.customerId, s.conversationId, s.openedAt));
-        }
-        s.lastEventAt = t;
+        identify(s, e, t, out);
         String own = e.getAgentId();
         switch (e.getType()) {
             case CONVERSATION_OPENED -> startFirstWait(s, t);
@@ -104,6 +84,34 @@ public final class ConversationTracker implements Serializable {
                 // UNKNOWN types are filtered (and counted) before the tracker.
             }
         }
+    }
+
+    /**
+     * What every event tells: the opening (with its resolution clock), the latest queue, the channel
+     * once known, and the customer, announced once to the customer stage (not for outbound contacts).
+     */
+    private void identify(Conversation s, InteractionEvent e, long t, ConversationOutput out) {
+        boolean opening = !s.isOpened();
+        if (opening) {
+            open(s, e, t, out);
+        }
+        if (e.getQueue() != null) {
+            s.queue = e.getQueue();
+        }
+        if (Channel.UNKNOWN.name().equals(s.channel) && e.getChannel() != Channel.UNKNOWN) {
+            s.channel = e.getChannel().name();
+        }
+        if (opening) {
+            sla.start(s, SlaClock.RESOLUTION, t);
+        }
+        if (e.getCustomerId() != null && s.customerId == null) {
+            s.customerId = e.getCustomerId();
+        }
+        if (!s.customerSignalled && s.customerId != null && !s.outbound) {
+            s.customerSignalled = true;
+            out.customerSignal(CustomerSignal.opened(t, s.customerId, s.conversationId, s.openedAt));
+        }
+        s.lastEventAt = t;
     }
 
     /**
