@@ -4,12 +4,14 @@ import io.carekpi.config.EngineConfig;
 import io.carekpi.events.DecodedEvent;
 import io.carekpi.events.Rejection;
 import io.carekpi.io.EventJson;
+import io.carekpi.kpi.ConversationMigration;
 import io.carekpi.kpi.ConversationOutput;
 import io.carekpi.kpi.ConversationState;
 import io.carekpi.kpi.ConversationTracker;
 import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.kpi.WaitUpdate;
+import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.SlaEvent;
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     public static final OutputTag<WaitUpdate> WAITING = new OutputTag<>("waiting") {};
 
     private final ConversationTracker tracker;
-    private transient ValueState<ConversationState> conversation;
+    private transient ValueState<Conversation> conversation;
     private transient Counter lateEvents;
     private transient Counter expired;
 
@@ -62,7 +64,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     public void open(OpenContext ctx) throws Exception {
         super.open(ctx);
         conversation = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("conversation", ConversationState.class));
+                new ValueStateDescriptor<>("conversation-v2", Conversation.class));
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
         expired = getRuntimeContext().getMetricGroup().counter("expiredConversations");
     }
@@ -74,6 +76,14 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     @SuppressWarnings("deprecation")
     private static final MapStateDescriptor<Long, List<EventEnvelope>> V1_BUFFER = new MapStateDescriptor<>(
             "buffer", Types.LONG, Types.LIST(TypeInformation.of(EventEnvelope.class)));
+
+    /**
+     * The v1 conversation state, one class of many fields ({@link ConversationState}), restored from
+     * a savepoint of a build before the state was made of named parts; converted at open.
+     */
+    @SuppressWarnings("deprecation")
+    private static final ValueStateDescriptor<ConversationState> V1_CONVERSATION = new ValueStateDescriptor<>(
+            "conversation", ConversationState.class);
 
     @Override
     protected String bufferStateName() {
@@ -90,6 +100,13 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
                     events.add(new DecodedEvent(e.event, e.seq));
                 }
                 buffer().put(at.getKey(), events);
+            }
+            v1.clear();
+        });
+        migration.forEachKey(V1_CONVERSATION, v1 -> {
+            ConversationState old = v1.value();
+            if (old != null) {
+                conversation.update(ConversationMigration.fromV1(old));
             }
             v1.clear();
         });
@@ -132,12 +149,12 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     @Override
     protected long fire(long t, List<DecodedEvent> events, OnTimerContext ctx, Collector<KpiFact> out)
             throws Exception {
-        ConversationState s = conversation.value();
+        Conversation s = conversation.value();
         if (s == null && events.isEmpty()) {
             return Long.MAX_VALUE;
         }
         if (s == null) {
-            s = new ConversationState();
+            s = new Conversation();
         }
         ConversationOutput output = new ConversationOutput() {
             @Override

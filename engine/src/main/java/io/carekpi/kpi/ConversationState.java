@@ -4,10 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything the engine remembers about one conversation. A Flink POJO (public fields, no-argument
- * constructor, lists of POJOs) so it serializes without Kryo; {@link ConversationTracker} is the
- * only code that changes it. Times are epoch milliseconds; {@link #NONE} means "not yet".
+ * The v1 layout of the conversation stage's state (the state named {@code conversation}), kept
+ * only so that savepoints of builds before {@link io.carekpi.kpi.conversation.Conversation} restore:
+ * {@code flink.ConversationFunction#migrate} reads it once at restore and
+ * {@link ConversationMigration#fromV1} converts it. Its name, package and fields (and those of
+ * {@link OpenWrapUp} and {@link SlaClockState}) are what those savepoints name; do not change them.
+ * Remove it with the last supported savepoint of that layout. Times are epoch milliseconds;
+ * {@link #NONE} means "not yet".
+ *
+ * @deprecated v1 state layout, read only by the state migration
  */
+@Deprecated
 public class ConversationState {
     public static final long NONE = Long.MIN_VALUE;
 
@@ -80,21 +87,17 @@ public class ConversationState {
 
     public ConversationState() {}
 
-    public boolean isOpened() {
-        return openedAt != NONE;
-    }
-
-    /** A wrap-up that has started and not ended. */
+    /**
+     * A wrap-up that has started and not ended (v1 layout).
+     *
+     * @deprecated v1 state layout, read only by the state migration
+     */
+    @Deprecated
     public static class OpenWrapUp {
         /** Null when no agent is known. */
         public String agent;
         public long startedAt;
 
         public OpenWrapUp() {}
-
-        public OpenWrapUp(String agent, long startedAt) {
-            this.agent = agent;
-            this.startedAt = startedAt;
-        }
     }
 }

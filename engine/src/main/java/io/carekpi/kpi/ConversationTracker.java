@@ -1,8 +1,15 @@
 package io.carekpi.kpi;
 
-import static io.carekpi.kpi.ConversationState.NONE;
+import static io.carekpi.kpi.conversation.Conversation.NONE;
 
 import io.carekpi.config.EngineConfig;
+import io.carekpi.kpi.conversation.Conversation;
+import io.carekpi.kpi.conversation.GaugeReport;
+import io.carekpi.kpi.conversation.HandleSegment;
+import io.carekpi.kpi.conversation.HandleTotals;
+import io.carekpi.kpi.conversation.Resolution;
+import io.carekpi.kpi.conversation.ResponseClocks;
+import io.carekpi.kpi.conversation.WrapUps;
 import io.carekpi.schema.Channel;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.InteractionEvent;
@@ -11,7 +18,6 @@ import io.carekpi.schema.Survey;
 import io.carekpi.schema.SummaryTrigger;
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.Iterator;
 
 /**
  * The per-conversation rules of SPEC section 2: evaluates one conversation's events in event-time
@@ -52,8 +58,39 @@ public final class ConversationTracker implements Serializable {
     }
 
     /** Applies one valid event to the conversation. */
-    public void onEvent(ConversationState s, InteractionEvent e, ConversationOutput out) {
+    public void onEvent(Conversation s, InteractionEvent e, ConversationOutput out) {
         long t = time(e);
+        identify(s, e, t, out);
+        String own = e.getAgentId();
+        switch (e.getType()) {
+            case CONVERSATION_OPENED -> startFirstWait(s, t);
+            case CUSTOMER_MESSAGE -> customerMessage(s, t, own, out);
+            case AGENT_MESSAGE -> agentMessage(s, t, own, out);
+            case BOT_MESSAGE -> botMessage(s, t, own, out);
+            case AGENT_ASSIGNED -> assigned(s, t, own, out);
+            case TRANSFERRED -> transferred(s, t, out);
+            case ESCALATED -> escalated(s, t, out);
+            case HOLD_STARTED -> s.segment.holdStarted(t);
+            case HOLD_ENDED -> s.segment.holdEnded(t);
+            case WRAP_UP_STARTED -> s.wrapUps.start(own != null ? own : s.segment.lastHolder, t);
+            case WRAP_UP_ENDED -> wrapUpEnded(s, own != null ? own : s.segment.lastHolder, t, out);
+            case RESOLVED -> resolved(s, t, own, out);
+            case REOPENED -> reopened(s, t, own, out);
+            case CONVERSATION_CLOSED -> closed(s, t, own, out);
+            case SURVEY_RESPONSE -> survey(s, e, t, out);
+            case DEFLECTED -> deflected(s, t, own, out);
+            case ARTICLE_VIEWED -> out.fact(articleViewed(e));
+            default -> {
+                // UNKNOWN types are filtered (and counted) before the tracker.
+            }
+        }
+    }
+
+    /**
+     * What every event tells: the opening (with its resolution clock), the latest queue, the channel
+     * once known, and the customer, announced once to the customer stage (not for outbound contacts).
+     */
+    private void identify(Conversation s, InteractionEvent e, long t, ConversationOutput out) {
         boolean opening = !s.isOpened();
         if (opening) {
             open(s, e, t, out);
@@ -75,120 +112,28 @@ public final class ConversationTracker implements Serializable {
             out.customerSignal(CustomerSignal.opened(t, s.customerId, s.conversationId, s.openedAt));
         }
         s.lastEventAt = t;
-        String own = e.getAgentId();
-        switch (e.getType()) {
-            case CONVERSATION_OPENED -> startCustomerWait(s, t);
-            case CUSTOMER_MESSAGE -> {
-                s.customerMessages++;
-                emit(out, s, t, own, FactKind.CUSTOMER_MESSAGE, 0);
-                if (s.agentMessages == 0) {
-                    startCustomerWait(s, t);
-                } else if (s.nrtPendingSince == NONE) {
-                    s.nrtPendingSince = t;
-                    sla.start(s, SlaClock.NEXT_RESPONSE, t);
-                }
-            }
-            case AGENT_MESSAGE -> agentMessage(s, t, own, out);
-            case BOT_MESSAGE -> {
-                emit(out, s, t, own, FactKind.BOT_MESSAGE, 0);
-                if (s.botMessages == 0 && s.agentMessages == 0 && s.customerWaitStart != NONE) {
-                    s.botFirstResponseMs = t - s.customerWaitStart;
-                    emit(out, s, t, own, FactKind.BOT_FIRST_RESPONSE, s.botFirstResponseMs);
-                }
-                s.botMessages++;
-            }
-            case AGENT_ASSIGNED -> {
-                if (!own.equals(s.segmentAgent)) {
-                    endSegment(s, t, out);
-                    startSegment(s, own, t);
-                }
-            }
-            case TRANSFERRED -> {
-                s.transfers++;
-                s.fcrDisqualified = true;
-                emit(out, s, t, s.segmentAgent, FactKind.TRANSFER, 0);
-                endSegment(s, t, out);
-            }
-            case ESCALATED -> {
-                s.escalations++;
-                s.fcrDisqualified = true;
-                emit(out, s, t, s.segmentAgent, FactKind.ESCALATION, 0);
-                endSegment(s, t, out);
-            }
-            case HOLD_STARTED -> {
-                if (s.segmentAgent != null && s.holdStart == NONE) {
-                    s.holdStart = t;
-                }
-            }
-            case HOLD_ENDED -> {
-                if (s.segmentAgent != null && s.holdStart != NONE) {
-                    s.segmentHoldMs += t - s.holdStart;
-                    s.segmentHolds++;
-                    s.holdStart = NONE;
-                }
-            }
-            case WRAP_UP_STARTED -> startWrapUp(s, own != null ? own : s.lastHolder, t);
-            case WRAP_UP_ENDED -> endWrapUp(s, own != null ? own : s.lastHolder, t, out);
-            case RESOLVED -> resolve(s, t, own, out);
-            case REOPENED -> {
-                s.reopens++;
-                s.fcrDisqualified = true;
-                s.resolvedNow = false;
-                s.closed = false;
-                sla.cancel(s, SlaClock.RESOLUTION);
-                sla.start(s, SlaClock.RESOLUTION, t);
-                emit(out, s, t, own, FactKind.REOPENED, 0);
-                if (s.customerSignalled) {
-                    out.customerSignal(CustomerSignal.reopened(t, s.customerId, s.conversationId, s.openedAt));
-                }
-            }
-            case CONVERSATION_CLOSED -> close(s, t, own, out);
-            case SURVEY_RESPONSE -> survey(s, e, t, out);
-            case DEFLECTED -> {
-                s.deflected = true;
-                emit(out, s, t, own, FactKind.DEFLECTED, 0);
-            }
-            case ARTICLE_VIEWED -> out.fact(articleViewed(e));
-            default -> {
-                // UNKNOWN types are filtered (and counted) before the tracker.
-            }
-        }
-    }
-
-    /** Since when the customer waits for an agent reply now, or NONE. */
-    static long waitingSince(ConversationState s) {
-        if (s.closed) {
-            return NONE;
-        }
-        if (s.agentMessages == 0) {
-            return s.resolvedNow ? NONE : s.customerWaitStart;
-        }
-        return s.nrtPendingSince;
     }
 
     /**
      * Tells the live gauges what changed since they were last told: the wait started, ended, or
      * moved to another queue. Called after each instant's events and deadlines.
      */
-    public void reportWaiting(ConversationState s, ConversationOutput out, boolean forget) {
-        long since = forget ? NONE : waitingSince(s);
-        boolean moved = !java.util.Objects.equals(s.gaugeChannel, s.channel)
-                || !java.util.Objects.equals(s.gaugeQueue, s.queue);
-        if (since == s.gaugeSince && (since == NONE || !moved)) {
+    public void reportWaiting(Conversation s, ConversationOutput out, boolean forget) {
+        long since = forget ? NONE : s.waitingSince();
+        GaugeReport told = s.gauge;
+        if (told.says(since, s.channel, s.queue)) {
             return;
         }
-        if (s.gaugeSince != NONE) {
-            out.waiting(new WaitUpdate(s.conversationId, s.gaugeChannel, s.gaugeQueue, NONE));
+        if (told.waiting()) {
+            out.waiting(new WaitUpdate(s.conversationId, told.channel, told.queue, NONE));
         }
         if (since != NONE) {
             out.waiting(new WaitUpdate(s.conversationId, s.channel, s.queue, since));
         }
-        s.gaugeSince = since;
-        s.gaugeChannel = s.channel;
-        s.gaugeQueue = s.queue;
+        told.told(since, s.channel, s.queue);
     }
 
-    private void open(ConversationState s, InteractionEvent e, long t, ConversationOutput out) {
+    private void open(Conversation s, InteractionEvent e, long t, ConversationOutput out) {
         s.conversationId = e.getConversationId();
         s.openedAt = t;
         s.channel = e.getChannel().name();
@@ -197,141 +142,155 @@ public final class ConversationTracker implements Serializable {
         emit(out, s, t, e.getAgentId(), FactKind.OPENED, 0);
     }
 
-    private void startCustomerWait(ConversationState s, long t) {
-        if (s.customerWaitStart == NONE && s.agentMessages == 0) {
-            s.customerWaitStart = t;
+    /** The customer's first wait starts (opened, or a customer message before any reply): FRT and its SLA clock. */
+    private void startFirstWait(Conversation s, long t) {
+        if (s.responses.startFirstWait(t)) {
             sla.start(s, SlaClock.FIRST_RESPONSE, t);
         }
     }
 
-    private void agentMessage(ConversationState s, long t, String own, ConversationOutput out) {
-        String agent = own != null ? own : s.segmentAgent;
-        emit(out, s, t, agent, FactKind.AGENT_MESSAGE, 0);
-        if (s.agentMessages == 0) {
-            if (s.customerWaitStart != NONE) {
-                s.firstResponseMs = t - s.customerWaitStart;
-                emit(out, s, t, agent, FactKind.FIRST_RESPONSE, s.firstResponseMs);
-            }
-        } else if (s.nrtPendingSince != NONE) {
-            emit(out, s, t, agent, FactKind.NEXT_RESPONSE, t - s.nrtPendingSince);
-            s.nrtPendingSince = NONE;
-        }
-        s.agentMessages++;
-        if (s.segmentAgent == null && own != null) {
-            startSegment(s, own, t);
-        }
-        // The SLA fact of a reply goes to the agent holding the conversation once it replied.
-        if (s.agentMessages == 1) {
-            sla.stop(s, SlaClock.FIRST_RESPONSE, t, out);
-        } else {
-            sla.stop(s, SlaClock.NEXT_RESPONSE, t, out);
+    /** Starts the first wait before any reply, a next-response wait after one (unless one is pending). */
+    private void customerMessage(Conversation s, long t, String own, ConversationOutput out) {
+        SlaClock waitStarted = s.responses.customerMessage(t);
+        emit(out, s, t, own, FactKind.CUSTOMER_MESSAGE, 0);
+        if (waitStarted != null) {
+            sla.start(s, waitStarted, t);
         }
     }
 
-    private static void startSegment(ConversationState s, String agent, long t) {
-        s.segmentAgent = agent;
-        s.segmentStart = t;
-        s.holdStart = NONE;
-        s.segmentHoldMs = 0;
-        s.segmentHolds = 0;
-        s.lastHolder = agent;
+    /** Answers the first or the pending wait, may start the agent's segment, and stops the wait's SLA clock. */
+    private void agentMessage(Conversation s, long t, String own, ConversationOutput out) {
+        String agent = own != null ? own : s.segment.agent;
+        emit(out, s, t, agent, FactKind.AGENT_MESSAGE, 0);
+        ResponseClocks.Reply reply = s.responses.agentMessage(t);
+        if (reply.sampled()) {
+            FactKind kind = reply.clock() == SlaClock.FIRST_RESPONSE ? FactKind.FIRST_RESPONSE : FactKind.NEXT_RESPONSE;
+            emit(out, s, t, agent, kind, reply.waitMs());
+        }
+        if (!s.segment.isOpen() && own != null) {
+            s.segment.start(own, t);
+        }
+        // The SLA fact of a reply goes to the agent holding the conversation once it replied.
+        sla.stop(s, reply.clock(), t, out);
+    }
+
+    /** Bot messages stop no clock; the first one during the customer's first wait is the bot's first response. */
+    private void botMessage(Conversation s, long t, String own, ConversationOutput out) {
+        long botFirstResponse = s.responses.botMessage(t);
+        emit(out, s, t, own, FactKind.BOT_MESSAGE, 0);
+        if (botFirstResponse != NONE) {
+            emit(out, s, t, own, FactKind.BOT_FIRST_RESPONSE, botFirstResponse);
+        }
+    }
+
+    /** An assignment to another agent ends the open segment and starts theirs; to the same agent, nothing. */
+    private void assigned(Conversation s, long t, String own, ConversationOutput out) {
+        if (!s.segment.isHeldBy(own)) {
+            endSegment(s, t, out);
+            s.segment.start(own, t);
+        }
+    }
+
+    private void transferred(Conversation s, long t, ConversationOutput out) {
+        s.resolution.transferred();
+        emit(out, s, t, s.segment.agent, FactKind.TRANSFER, 0);
+        endSegment(s, t, out);
+    }
+
+    private void escalated(Conversation s, long t, ConversationOutput out) {
+        s.resolution.escalated();
+        emit(out, s, t, s.segment.agent, FactKind.ESCALATION, 0);
+        endSegment(s, t, out);
     }
 
     /** Ends the open segment (if any) at {@code t}: one handled contact with its talk and hold. */
-    private void endSegment(ConversationState s, long t, ConversationOutput out) {
-        if (s.segmentAgent == null) {
+    private void endSegment(Conversation s, long t, ConversationOutput out) {
+        HandleSegment.Handled handled = s.segment.end(t);
+        if (handled == null) {
             return;
         }
-        long hold = s.segmentHoldMs;
-        int holds = s.segmentHolds;
-        if (s.holdStart != NONE) {
-            hold += t - s.holdStart;
-            holds++;
-        }
-        long talk = (t - s.segmentStart) - hold;
-        out.fact(KpiFact.handled(t, s.channel, s.segmentAgent, s.queue, talk, hold, holds));
-        s.handledSegments++;
-        s.talkMs += talk;
-        s.holdMs += hold;
-        s.segmentAgent = null;
-        s.segmentStart = NONE;
-        s.holdStart = NONE;
-        s.segmentHoldMs = 0;
-        s.segmentHolds = 0;
+        long talk = handled.talkMs();
+        long hold = handled.holdMs();
+        int holds = handled.holds();
+        out.fact(KpiFact.handled(t, s.channel, handled.agent(), s.queue, talk, hold, holds));
+        s.handling.add(handled);
     }
 
-    private static void startWrapUp(ConversationState s, String agent, long t) {
-        for (ConversationState.OpenWrapUp w : s.wrapUps) {
-            if (java.util.Objects.equals(w.agent, agent)) {
-                return; // already wrapping up: the first start counts
-            }
-        }
-        s.wrapUps.add(new ConversationState.OpenWrapUp(agent, t));
-    }
-
-    private void endWrapUp(ConversationState s, String agent, long t, ConversationOutput out) {
-        for (Iterator<ConversationState.OpenWrapUp> it = s.wrapUps.iterator(); it.hasNext(); ) {
-            ConversationState.OpenWrapUp w = it.next();
-            if (java.util.Objects.equals(w.agent, agent)) {
-                it.remove();
-                finishWrapUp(s, w, t, out);
-                return;
-            }
+    private void wrapUpEnded(Conversation s, String agent, long t, ConversationOutput out) {
+        WrapUps.OpenWrapUp w = s.wrapUps.end(agent);
+        if (w != null) {
+            finishWrapUp(s, w, t, out);
         }
     }
 
-    private void finishWrapUp(ConversationState s, ConversationState.OpenWrapUp w, long end, ConversationOutput out) {
-        long d = Math.min(end - w.startedAt, maxWrapUpMs);
+    private void finishWrapUp(Conversation s, WrapUps.OpenWrapUp w, long end, ConversationOutput out) {
+        long d = w.lengthAt(end, maxWrapUpMs);
         out.fact(KpiFact.of(end, s.channel, w.agent, s.queue, FactKind.WRAP_UP, d));
-        s.wrapUpMs += d;
+        s.handling.addWrapUp(d);
     }
 
-    private void resolve(ConversationState s, long t, String own, ConversationOutput out) {
-        String agent = own != null ? own : s.segmentAgent;
-        s.resolutions++;
-        s.lastResolutionMs = t - s.openedAt;
-        s.resolvedNow = true;
-        s.nrtPendingSince = NONE;
+    /**
+     * One resolution: ends the pending wait and cancels the response clocks (no verdict), stops the
+     * resolution clock, tells the customer stage, ends the segment and summarises.
+     */
+    private void resolved(Conversation s, long t, String own, ConversationOutput out) {
+        String agent = own != null ? own : s.segment.agent;
+        boolean byBotAlone = s.responses.botOnly();
+        s.resolution.resolved(t - s.openedAt, byBotAlone);
+        s.responses.endPendingWait();
         sla.cancel(s, SlaClock.FIRST_RESPONSE);
         sla.cancel(s, SlaClock.NEXT_RESPONSE);
         sla.stop(s, SlaClock.RESOLUTION, t, out);
-        emit(out, s, t, agent, FactKind.RESOLVED, s.lastResolutionMs);
-        if (s.agentMessages == 0 && s.botMessages > 0) {
-            s.botContained = true;
+        emit(out, s, t, agent, FactKind.RESOLVED, s.resolution.lastResolutionMs);
+        if (byBotAlone) {
             emit(out, s, t, own, FactKind.BOT_CONTAINED, 0);
         }
         if (s.customerSignalled) {
             out.customerSignal(CustomerSignal.resolved(t, s.customerId, s.conversationId, s.openedAt,
-                    !s.fcrDisqualified, s.channel, agent, s.queue));
+                    s.resolution.fcrCandidate(), s.channel, agent, s.queue));
         }
         endSegment(s, t, out);
         out.summary(summary(s, SummaryTrigger.RESOLVED, t));
     }
 
-    private void close(ConversationState s, long t, String own, ConversationOutput out) {
-        if (s.closed) {
+    /** A reopen starts a new resolution clock and costs the resolution its FCR. */
+    private void reopened(Conversation s, long t, String own, ConversationOutput out) {
+        s.resolution.reopened();
+        sla.cancel(s, SlaClock.RESOLUTION);
+        sla.start(s, SlaClock.RESOLUTION, t);
+        emit(out, s, t, own, FactKind.REOPENED, 0);
+        if (s.customerSignalled) {
+            out.customerSignal(CustomerSignal.reopened(t, s.customerId, s.conversationId, s.openedAt));
+        }
+    }
+
+    /** The close cancels every clock, ends the segment and every wrap-up, and may find the conversation abandoned. */
+    private void closed(Conversation s, long t, String own, ConversationOutput out) {
+        if (!s.resolution.close()) {
             return; // a repeated close changes nothing
         }
-        s.closed = true;
-        s.nrtPendingSince = NONE;
+        s.responses.endPendingWait();
         sla.cancelAll(s);
         endSegment(s, t, out);
-        for (ConversationState.OpenWrapUp w : s.wrapUps) {
+        for (WrapUps.OpenWrapUp w : s.wrapUps.endAll()) {
             finishWrapUp(s, w, t, out);
         }
-        s.wrapUps.clear();
-        if (s.agentMessages == 0 && s.resolutions == 0 && !s.deflected) {
-            s.abandoned = true;
-            long waitStart = s.customerWaitStart != NONE ? s.customerWaitStart : s.openedAt;
-            emit(out, s, t, own, FactKind.ABANDONED, t - waitStart);
+        if (s.resolution.abandonedAtClose(!s.responses.unanswered())) {
+            emit(out, s, t, own, FactKind.ABANDONED, t - s.responses.waitStartOr(s.openedAt));
         }
         out.summary(summary(s, SummaryTrigger.CLOSED, t));
     }
 
-    private void survey(ConversationState s, InteractionEvent e, long t, ConversationOutput out) {
+    private void deflected(Conversation s, long t, String own, ConversationOutput out) {
+        s.resolution.deflected();
+        emit(out, s, t, own, FactKind.DEFLECTED, 0);
+    }
+
+    /** A survey goes to its event's channel and agent, else the conversation's channel and last holder. */
+    private void survey(Conversation s, InteractionEvent e, long t, ConversationOutput out) {
         Survey sv = e.getSurvey();
         String channel = e.getChannel() != Channel.UNKNOWN ? e.getChannel().name() : s.channel;
-        String agent = e.getAgentId() != null ? e.getAgentId() : s.lastHolder;
+        String agent = e.getAgentId() != null ? e.getAgentId() : s.segment.lastHolder;
         int score = sv.getScore();
         FactKind kind;
         boolean satisfied = false;
@@ -347,17 +306,13 @@ public final class ConversationTracker implements Serializable {
         out.fact(KpiFact.survey(t, channel, agent, s.queue, kind, score, satisfied));
     }
 
-    private static void emit(ConversationOutput out, ConversationState s, long t, String agent, FactKind kind, long a) {
+    private static void emit(ConversationOutput out, Conversation s, long t, String agent, FactKind kind, long a) {
         out.fact(KpiFact.of(t, s.channel, agent, s.queue, kind, a));
     }
 
-    /** The next instant at which {@link #advanceTo} has something to do (wrap-up limit or expiry). */
-    public long nextDeadline(ConversationState s) {
-        long next = Math.min(expiresAt(s), sla.nextDeadline(s));
-        for (ConversationState.OpenWrapUp w : s.wrapUps) {
-            next = Math.min(next, w.startedAt + maxWrapUpMs);
-        }
-        return next;
+    /** The next instant at which {@link #advanceTo} has something to do (SLA instant, wrap-up limit or expiry). */
+    public long nextDeadline(Conversation s) {
+        return Math.min(Math.min(expiresAt(s), sla.nextDeadline(s)), s.wrapUps.nextLimit(maxWrapUpMs));
     }
 
     /**
@@ -365,8 +320,8 @@ public final class ConversationTracker implements Serializable {
      * closed conversation (a reopen can still come until then), {@code conversationIdleTimeout}
      * after the last event of one still open.
      */
-    public long expiresAt(ConversationState s) {
-        boolean over = s.resolvedNow || s.closed;
+    public long expiresAt(Conversation s) {
+        boolean over = s.resolution.isOver();
         return s.lastEventAt + (over ? fcrWindowMs : Math.max(fcrWindowMs, idleTimeoutMs));
     }
 
@@ -374,48 +329,45 @@ public final class ConversationTracker implements Serializable {
      * Handles every deadline due at or before {@code t}. Returns true when the conversation has
      * expired and its state must be cleared.
      */
-    public boolean advanceTo(ConversationState s, long t, ConversationOutput out) {
+    public boolean advanceTo(Conversation s, long t, ConversationOutput out) {
         sla.advanceTo(s, t, out);
-        for (Iterator<ConversationState.OpenWrapUp> it = s.wrapUps.iterator(); it.hasNext(); ) {
-            ConversationState.OpenWrapUp w = it.next();
-            long limit = w.startedAt + maxWrapUpMs;
-            if (limit <= t) {
-                it.remove();
-                finishWrapUp(s, w, limit, out);
-            }
+        for (WrapUps.OpenWrapUp w : s.wrapUps.runOutBy(t, maxWrapUpMs)) {
+            finishWrapUp(s, w, w.limit(maxWrapUpMs), out);
         }
         return expiresAt(s) <= t;
     }
 
-    private static ConversationSummary summary(ConversationState s, SummaryTrigger trigger, long t) {
-        s.summaries++;
+    private static ConversationSummary summary(Conversation s, SummaryTrigger trigger, long t) {
+        ResponseClocks r = s.responses;
+        Resolution res = s.resolution;
+        HandleTotals h = s.handling;
         return ConversationSummary.newBuilder()
                 .setConversationId(s.conversationId)
-                .setSequence(s.summaries)
+                .setSequence(s.nextSummary())
                 .setTrigger(trigger)
                 .setEmittedFor(Instant.ofEpochMilli(t))
                 .setCustomerId(s.customerId)
                 .setChannel(Channel.valueOf(s.channel))
                 .setQueue(s.queue)
-                .setLastAgent(s.lastHolder)
+                .setLastAgent(s.segment.lastHolder)
                 .setOpenedAt(Instant.ofEpochMilli(s.openedAt))
-                .setFirstResponseMs(s.firstResponseMs == NONE ? null : s.firstResponseMs)
-                .setBotFirstResponseMs(s.botFirstResponseMs == NONE ? null : s.botFirstResponseMs)
-                .setCustomerMessages(s.customerMessages)
-                .setAgentMessages(s.agentMessages)
-                .setBotMessages(s.botMessages)
-                .setHandledSegments(s.handledSegments)
-                .setTalkMs(s.talkMs)
-                .setHoldMs(s.holdMs)
-                .setWrapUpMs(s.wrapUpMs)
-                .setTransfers(s.transfers)
-                .setEscalations(s.escalations)
-                .setReopens(s.reopens)
-                .setResolutions(s.resolutions)
-                .setResolutionMs(s.lastResolutionMs == NONE ? null : s.lastResolutionMs)
-                .setAbandoned(s.abandoned)
-                .setBotContained(s.botContained)
-                .setDeflected(s.deflected)
+                .setFirstResponseMs(r.firstResponseMs == NONE ? null : r.firstResponseMs)
+                .setBotFirstResponseMs(r.botFirstResponseMs == NONE ? null : r.botFirstResponseMs)
+                .setCustomerMessages(r.customerMessages)
+                .setAgentMessages(r.agentMessages)
+                .setBotMessages(r.botMessages)
+                .setHandledSegments(h.handledSegments)
+                .setTalkMs(h.talkMs)
+                .setHoldMs(h.holdMs)
+                .setWrapUpMs(h.wrapUpMs)
+                .setTransfers(res.transfers)
+                .setEscalations(res.escalations)
+                .setReopens(res.reopens)
+                .setResolutions(res.resolutions)
+                .setResolutionMs(res.lastResolutionMs == NONE ? null : res.lastResolutionMs)
+                .setAbandoned(res.abandoned)
+                .setBotContained(res.botContained)
+                .setDeflected(res.deflected)
                 .build();
     }
 }

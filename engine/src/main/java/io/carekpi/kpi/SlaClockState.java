@@ -2,7 +2,14 @@ package io.carekpi.kpi;
 
 import io.carekpi.schema.SlaClock;
 
-/** One running SLA clock of a conversation (SPEC section 3). A Flink POJO. */
+/**
+ * The v1 layout of one running SLA clock, an element of {@link ConversationState#clocks}; kept only
+ * so that v1 savepoints restore (see {@link ConversationState}). Do not change its name, package or
+ * fields. The current clock is {@link io.carekpi.kpi.conversation.RunningSlaClock}.
+ *
+ * @deprecated v1 state layout, read only by the state migration
+ */
+@Deprecated
 public class SlaClockState {
     public SlaClock clock;
     /** 1 for the conversation's first clock of this kind, then 2, 3, ... */
@@ -19,16 +26,4 @@ public class SlaClockState {
     public String calendar;
 
     public SlaClockState() {}
-
-    /** The next instant this clock must act at, or MAX_VALUE. */
-    long nextInstant() {
-        long next = Long.MAX_VALUE;
-        if (!warned && warnAt != ConversationState.NONE) {
-            next = warnAt;
-        }
-        if (!breached) {
-            next = Math.min(next, deadline);
-        }
-        return next;
-    }
 }

@@ -1,10 +1,10 @@
 package io.carekpi.kpi;
 
-import static io.carekpi.kpi.ConversationState.NONE;
-
 import io.carekpi.config.BusinessCalendar;
 import io.carekpi.config.SlaConfig;
 import io.carekpi.config.SlaPolicy;
+import io.carekpi.kpi.conversation.Conversation;
+import io.carekpi.kpi.conversation.RunningSlaClock;
 import io.carekpi.schema.Channel;
 import io.carekpi.schema.SlaClock;
 import io.carekpi.schema.SlaEvent;
@@ -12,13 +12,13 @@ import io.carekpi.schema.SlaStatus;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 
 /**
  * The SLA rules of SPEC section 3 for one conversation's clocks: start, stop (met or cleared),
  * cancel, and the WARNING and BREACHED instants, in business time when the policy has a calendar.
- * {@link ConversationTracker} decides when clocks start and stop; this class decides what that
- * means and reports SLA events and the {@code sla_*} facts.
+ * {@link ConversationTracker} decides when clocks start and stop; this class applies the policies
+ * to the conversation's clocks ({@code Conversation.sla}) and reports SLA events and the
+ * {@code sla_*} facts.
  */
 public final class SlaClocks implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -30,8 +30,8 @@ public final class SlaClocks implements Serializable {
     }
 
     /** Starts a clock of this kind at {@code t} if the conversation's policy has a threshold for it. */
-    void start(ConversationState s, SlaClock kind, long t) {
-        if (config.isEmpty() || find(s, kind) != null) {
+    void start(Conversation s, SlaClock kind, long t) {
+        if (config.isEmpty() || s.sla.isRunning(kind)) {
             return;
         }
         SlaPolicy policy = config.policyFor(s.channel, s.queue);
@@ -44,13 +44,8 @@ public final class SlaClocks implements Serializable {
             return;
         }
         BusinessCalendar cal = config.calendar(policy.calendar());
-        SlaClockState c = new SlaClockState();
+        RunningSlaClock c = new RunningSlaClock();
         c.clock = kind;
-        c.sequence = switch (kind) {
-            case FIRST_RESPONSE -> ++s.firstResponseClocks;
-            case NEXT_RESPONSE -> ++s.nextResponseClocks;
-            default -> ++s.resolutionClocks;
-        };
         c.startedAt = t;
         c.thresholdMs = threshold.toMillis();
         c.calendar = policy.calendar();
@@ -59,7 +54,7 @@ public final class SlaClocks implements Serializable {
         if (warn < 1) {
             c.warnAt = after(cal, t, Math.round(c.thresholdMs * warn));
         }
-        s.clocks.add(c);
+        s.sla.start(c);
     }
 
     private static long after(BusinessCalendar cal, long start, long ms) {
@@ -70,66 +65,47 @@ public final class SlaClocks implements Serializable {
      * The awaited reply or resolution came at {@code t}: met when at or before the deadline,
      * else CLEARED with its overrun (the breach was counted at the deadline).
      */
-    void stop(ConversationState s, SlaClock kind, long t, ConversationOutput out) {
-        SlaClockState c = find(s, kind);
+    void stop(Conversation s, SlaClock kind, long t, ConversationOutput out) {
+        RunningSlaClock c = s.sla.stop(kind);
         if (c == null) {
             return;
         }
-        s.clocks.remove(c);
         if (c.breached) {
             BusinessCalendar cal = config.calendar(c.calendar);
             long overrun = cal == null ? t - c.deadline : cal.businessTimeBetween(c.deadline, t);
             out.slaEvent(event(s, c, SlaStatus.CLEARED, t, overrun));
         } else {
-            out.fact(KpiFact.of(t, s.channel, s.segmentAgent, s.queue, metKind(kind)));
+            out.fact(KpiFact.of(t, s.channel, s.segment.agent, s.queue, metKind(kind)));
         }
     }
 
     /** Stops a clock with no verdict (neither met nor breached). */
-    void cancel(ConversationState s, SlaClock kind) {
-        SlaClockState c = find(s, kind);
-        if (c != null) {
-            s.clocks.remove(c);
-        }
+    void cancel(Conversation s, SlaClock kind) {
+        s.sla.stop(kind);
     }
 
-    void cancelAll(ConversationState s) {
-        s.clocks.clear();
+    void cancelAll(Conversation s) {
+        s.sla.stopAll();
     }
 
     /** Raises the warnings and breaches due at or before {@code t}. */
-    void advanceTo(ConversationState s, long t, ConversationOutput out) {
-        for (Iterator<SlaClockState> it = s.clocks.iterator(); it.hasNext(); ) {
-            SlaClockState c = it.next();
-            if (!c.warned && c.warnAt != NONE && c.warnAt <= t && c.warnAt < c.deadline) {
-                c.warned = true;
+    void advanceTo(Conversation s, long t, ConversationOutput out) {
+        for (RunningSlaClock c : s.sla.running) {
+            if (c.warningDueBy(t)) {
+                c.warn();
                 out.slaEvent(event(s, c, SlaStatus.WARNING, c.warnAt, 0));
-                out.fact(KpiFact.of(c.warnAt, s.channel, s.segmentAgent, s.queue, FactKind.SLA_WARNING));
+                out.fact(KpiFact.of(c.warnAt, s.channel, s.segment.agent, s.queue, FactKind.SLA_WARNING));
             }
-            if (!c.breached && c.deadline <= t) {
-                c.breached = true;
-                c.warned = true;
+            if (c.breachDueBy(t)) {
+                c.breach();
                 out.slaEvent(event(s, c, SlaStatus.BREACHED, c.deadline, 0));
-                out.fact(KpiFact.of(c.deadline, s.channel, s.segmentAgent, s.queue, breachedKind(c.clock)));
+                out.fact(KpiFact.of(c.deadline, s.channel, s.segment.agent, s.queue, breachedKind(c.clock)));
             }
         }
     }
 
-    long nextDeadline(ConversationState s) {
-        long next = Long.MAX_VALUE;
-        for (SlaClockState c : s.clocks) {
-            next = Math.min(next, c.nextInstant());
-        }
-        return next;
-    }
-
-    private static SlaClockState find(ConversationState s, SlaClock kind) {
-        for (SlaClockState c : s.clocks) {
-            if (c.clock == kind) {
-                return c;
-            }
-        }
-        return null;
+    long nextDeadline(Conversation s) {
+        return s.sla.nextInstant();
     }
 
     private static FactKind metKind(SlaClock kind) {
@@ -153,13 +129,13 @@ public final class SlaClocks implements Serializable {
         return conversationId + ":" + clock + ":" + sequence + ":" + status;
     }
 
-    private static SlaEvent event(ConversationState s, SlaClockState c, SlaStatus status, long at, long overrun) {
+    private static SlaEvent event(Conversation s, RunningSlaClock c, SlaStatus status, long at, long overrun) {
         return SlaEvent.newBuilder()
                 .setSlaEventId(eventId(s.conversationId, c.clock, c.sequence, status))
                 .setConversationId(s.conversationId)
                 .setChannel(Channel.valueOf(s.channel))
                 .setQueue(s.queue)
-                .setAgentId(s.segmentAgent)
+                .setAgentId(s.segment.agent)
                 .setClock(c.clock)
                 .setStatus(status)
                 .setThresholdMs(c.thresholdMs)

@@ -1,5 +1,7 @@
 package io.carekpi.kpi;
 
+import io.carekpi.kpi.conversation.Conversation;
+
 /**
  * A change of whether a conversation's customer is waiting for an agent reply, for the live
  * gauges: the conversation now waits since {@link #since} in {@code channel}/{@code queue}, or
@@ -10,7 +12,7 @@ public class WaitUpdate {
     public String channel;
     /** Null when the conversation names no queue. */
     public String queue;
-    public long since = ConversationState.NONE;
+    public long since = Conversation.NONE;
 
     public WaitUpdate() {}
 
@@ -22,6 +24,6 @@ public class WaitUpdate {
     }
 
     public boolean waiting() {
-        return since != ConversationState.NONE;
+        return since != Conversation.NONE;
     }
 }

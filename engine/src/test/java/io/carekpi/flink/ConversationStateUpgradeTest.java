@@ -15,8 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
@@ -28,7 +32,10 @@ import org.junit.jupiter.api.Test;
  * conversation stage ({@link ConversationStageSnapshot#V1}) was written by the build of
  * {@code InteractionEvent} v1; its ordering buffer holds Avro events serialized by Flink's
  * AvroSerializer, whose snapshot records the writer schema. Restored here, Flink resolves that
- * schema against the compiled one, and the stage goes on exactly as a run that was never stopped.
+ * schema against the compiled one; the v1 layouts of the buffer and of the conversation state
+ * (one class of many fields, {@code kpi.ConversationState}) are migrated at open into the current
+ * ones, leaving nothing under the v1 names; and the stage goes on exactly as a run that was never
+ * stopped.
  */
 class ConversationStateUpgradeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,7 +99,12 @@ class ConversationStateUpgradeTest {
         try (var h = ConversationStageSnapshot.harness()) {
             h.setup();
             h.initializeState(OperatorSnapshotUtil.readStateHandle(ConversationStageSnapshot.V1.toString()));
+            assertThat(keysUnder(h, V1_CONVERSATION)).as("v1 conversation state restored").isPositive();
+            assertThat(keysUnder(h, V1_BUFFER)).as("v1 ordering buffer restored").isPositive();
             h.open();
+            assertThat(keysUnder(h, V1_CONVERSATION)).as("v1 conversation state left after the migration").isZero();
+            assertThat(keysUnder(h, V1_BUFFER)).as("v1 ordering buffer left after the migration").isZero();
+            assertThat(keysUnder(h, "conversation-v2")).as("keys migrated to the current state").isPositive();
             ConversationStageSnapshot.feed(h, ConversationStageSnapshot.after(),
                     1 + ConversationStageSnapshot.before().size());
             h.processWatermark(Long.MAX_VALUE);
@@ -102,6 +114,19 @@ class ConversationStateUpgradeTest {
                 assertThat(values(h, t)).as(t.getId()).usingRecursiveFieldByFieldElementComparator()
                         .containsExactlyElementsOf(expectedSide.get(t.getId()));
             }
+        }
+    }
+
+    /** The v1 state names in the committed snapshot (see {@code ConversationFunction#migrate}). */
+    private static final String V1_CONVERSATION = "conversation";
+    private static final String V1_BUFFER = "buffer";
+
+    /** How many keys hold state under {@code stateName} in the harness's keyed state backend. */
+    private static long keysUnder(KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> h,
+                                  String stateName) {
+        KeyedStateBackend<?> backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
+        try (Stream<?> keys = backend.getKeys(stateName, VoidNamespace.INSTANCE)) {
+            return keys.count();
         }
     }
 

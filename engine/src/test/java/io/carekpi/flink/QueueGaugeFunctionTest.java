@@ -2,7 +2,7 @@ package io.carekpi.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.carekpi.kpi.ConversationState;
+import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.schema.QueueGauge;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -31,8 +31,8 @@ class QueueGaugeFunctionTest {
                 assertThat(g.getWaiting()).isEqualTo(2);
                 assertThat(g.getOldestWaitMs()).isBetween(60_000L, 70_000L);
             });
-            harness.processElement(new StreamRecord<>(new WaitUpdate("c1", "SMS", "billing", ConversationState.NONE)));
-            harness.processElement(new StreamRecord<>(new WaitUpdate("c2", "SMS", "billing", ConversationState.NONE)));
+            harness.processElement(new StreamRecord<>(new WaitUpdate("c1", "SMS", "billing", Conversation.NONE)));
+            harness.processElement(new StreamRecord<>(new WaitUpdate("c2", "SMS", "billing", Conversation.NONE)));
             harness.setProcessingTime(4000);
             assertThat(harness.extractOutputValues()).extracting(QueueGauge::getWaiting).containsExactly(1L, 2L, 0L);
             harness.setProcessingTime(10_000);

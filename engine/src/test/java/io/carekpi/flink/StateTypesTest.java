@@ -6,6 +6,16 @@ import io.carekpi.events.Rejection;
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
 
 import io.carekpi.kpi.ConversationState;
+import io.carekpi.kpi.SlaClockState;
+import io.carekpi.kpi.conversation.Conversation;
+import io.carekpi.kpi.conversation.GaugeReport;
+import io.carekpi.kpi.conversation.HandleSegment;
+import io.carekpi.kpi.conversation.HandleTotals;
+import io.carekpi.kpi.conversation.Resolution;
+import io.carekpi.kpi.conversation.ResponseClocks;
+import io.carekpi.kpi.conversation.RunningSlaClock;
+import io.carekpi.kpi.conversation.SlaClockCounters;
+import io.carekpi.kpi.conversation.WrapUps;
 import io.carekpi.kpi.CustomerLedger;
 import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.KpiCounters;
@@ -15,8 +25,21 @@ import org.junit.jupiter.api.Test;
 /** State and record types must serialize with Flink's POJO serializer, never Kryo (STYLE 4). */
 class StateTypesTest {
     @Test
+    @SuppressWarnings("deprecation")
     void stateAndRecordTypesAreSerializedAsPojosWithoutKryo() {
-        assertSerializedAsPojoWithoutKryo(ConversationState.class);
+        assertSerializedAsPojoWithoutKryo(Conversation.class);
+        assertSerializedAsPojoWithoutKryo(ResponseClocks.class);
+        assertSerializedAsPojoWithoutKryo(Resolution.class);
+        assertSerializedAsPojoWithoutKryo(HandleSegment.class);
+        assertSerializedAsPojoWithoutKryo(WrapUps.class);
+        assertSerializedAsPojoWithoutKryo(WrapUps.OpenWrapUp.class);
+        assertSerializedAsPojoWithoutKryo(HandleTotals.class);
+        assertSerializedAsPojoWithoutKryo(SlaClockCounters.class);
+        assertSerializedAsPojoWithoutKryo(RunningSlaClock.class);
+        assertSerializedAsPojoWithoutKryo(GaugeReport.class);
+        assertSerializedAsPojoWithoutKryo(ConversationState.class); // v1 layout, read by the state migration
+        assertSerializedAsPojoWithoutKryo(ConversationState.OpenWrapUp.class); // v1 layout
+        assertSerializedAsPojoWithoutKryo(SlaClockState.class); // v1 layout
         assertSerializedAsPojoWithoutKryo(CustomerLedger.class);
         assertSerializedAsPojoWithoutKryo(CustomerSignal.class);
         assertSerializedAsPojoWithoutKryo(KpiFact.class);

@@ -8,6 +8,7 @@ import static io.carekpi.testing.ConversationScript.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.config.EngineConfig;
+import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.schema.SurveyKind;
 import io.carekpi.testing.ConversationScript;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class ConversationTrackerTest {
     private final ConversationTracker tracker = new ConversationTracker(EngineConfig.defaults());
-    private final ConversationState state = new ConversationState();
+    private final Conversation state = new Conversation();
     private final RecordingOutput out = new RecordingOutput();
 
     private RecordingOutput run(ConversationScript script) {
@@ -91,7 +92,7 @@ class ConversationTrackerTest {
         run(conversation("c1", WEB_CHAT).customer("u1")
                 .at(0).opened().at(10).agentMessage("alice").at(30).resolved("alice").at(40).customerMessage());
         assertThat(out.facts(FactKind.REOPENED)).isEmpty();
-        assertThat(state.resolvedNow).isTrue();
+        assertThat(state.resolution.resolvedNow).isTrue();
     }
 
     @Test
@@ -164,7 +165,7 @@ class ConversationTrackerTest {
                 .at(70).wrapUpStarted("alice").at(90).closed());
         assertThat(out.only(FactKind.WRAP_UP).value).isEqualTo(s(20));
 
-        ConversationState other = new ConversationState();
+        Conversation other = new Conversation();
         RecordingOutput o2 = new RecordingOutput();
         ConversationScript c2 = conversation("c2", VOICE).customer("u2").at(0).opened().at(5).assigned("bob")
                 .at(65).resolved("bob").at(70).wrapUpStarted("bob");
@@ -195,7 +196,7 @@ class ConversationTrackerTest {
         assertThat(out.only(FactKind.ABANDONED).value).isEqualTo(s(45));
         assertThat(out.summaries.get(0).getAbandoned()).isTrue();
 
-        ConversationState other = new ConversationState();
+        Conversation other = new Conversation();
         RecordingOutput o2 = new RecordingOutput();
         conversation("c2", VOICE).customer("u1").at(0).opened().at(20).deflected().at(30).closed()
                 .events().forEach(e -> tracker.onEvent(other, e, o2));
@@ -214,7 +215,7 @@ class ConversationTrackerTest {
     void resolvedByTheBotAloneIsContained() {
         run(conversation("c1", WEB_CHAT).customer("u1").at(0).opened().at(1).botMessage().at(30).resolved(null));
         assertThat(out.facts(FactKind.BOT_CONTAINED)).hasSize(1);
-        ConversationState other = new ConversationState();
+        Conversation other = new Conversation();
         RecordingOutput o2 = new RecordingOutput();
         conversation("c2", WEB_CHAT).customer("u1").at(0).opened().at(1).botMessage().at(20).agentMessage("a")
                 .at(30).resolved(null).events().forEach(e -> tracker.onEvent(other, e, o2));

@@ -5,6 +5,7 @@ import static io.carekpi.testing.ConversationScript.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.config.EngineConfig;
+import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.config.SlaConfig;
 import io.carekpi.config.SlaPolicy;
 import io.carekpi.schema.InteractionEvent;
@@ -20,7 +21,7 @@ class SlaClocksTest {
     private static final SlaPolicy CHAT = new SlaPolicy(Duration.ofSeconds(100), Duration.ofSeconds(50),
             Duration.ofSeconds(1000), null, null);
     private final ConversationTracker tracker = new ConversationTracker(config(Map.of("WEB_CHAT", CHAT), Map.of()));
-    private final ConversationState state = new ConversationState();
+    private final Conversation state = new Conversation();
     private final RecordingOutput out = new RecordingOutput();
 
     private static EngineConfig config(Map<String, SlaPolicy> channels, Map<String, SlaPolicy> queues) {
@@ -96,14 +97,14 @@ class SlaClocksTest {
         assertThat(out.slaEvents).isEmpty();
         assertThat(out.facts(FactKind.SLA_FIRST_RESPONSE_MET)).isEmpty();
         assertThat(out.only(FactKind.SLA_RESOLUTION_MET)).isNotNull();
-        assertThat(state.clocks).isEmpty();
+        assertThat(state.sla.running).isEmpty();
     }
 
     @Test
     void closeCancelsEveryRunningClock() {
         run(conversation("c1", WEB_CHAT).customer("u1").at(0).opened().at(50).closed(), 3000);
         assertThat(out.slaEvents).isEmpty();
-        assertThat(state.clocks).isEmpty();
+        assertThat(state.sla.running).isEmpty();
     }
 
     @Test
@@ -130,7 +131,7 @@ class SlaClocksTest {
     void aConversationResolvedBeforeItsDeadlinesLeavesOnlyItsExpiry() {
         run(conversation("c1", WEB_CHAT).customer("u1").at(0).opened().at(10).agentMessage("alice")
                 .at(20).resolved("alice"), 21);
-        assertThat(state.clocks).isEmpty();
+        assertThat(state.sla.running).isEmpty();
         assertThat(tracker.nextDeadline(state)).isEqualTo(tracker.expiresAt(state));
     }
 
@@ -138,7 +139,7 @@ class SlaClocksTest {
     void aQueuePolicyOverridesTheChannelsThresholds() {
         ConversationTracker vip = new ConversationTracker(config(Map.of("WEB_CHAT", CHAT),
                 Map.of("vip", new SlaPolicy(Duration.ofSeconds(10), null, null, 1.0, null))));
-        ConversationState s = new ConversationState();
+        Conversation s = new Conversation();
         RecordingOutput o = new RecordingOutput();
         conversation("c1", WEB_CHAT).customer("u1").queue("vip").at(0).opened().at(20).agentMessage("a")
                 .events().forEach(e -> {

@@ -5,7 +5,6 @@ import io.carekpi.config.WindowSpec;
 import io.carekpi.io.EventAvro;
 import io.carekpi.io.InvalidEventException;
 import io.carekpi.kpi.ConversationOutput;
-import io.carekpi.kpi.ConversationState;
 import io.carekpi.kpi.ConversationTracker;
 import io.carekpi.kpi.CustomerLedger;
 import io.carekpi.kpi.CustomerSignal;
@@ -13,6 +12,7 @@ import io.carekpi.kpi.EventValidator;
 import io.carekpi.kpi.FcrTracker;
 import io.carekpi.kpi.KpiCounters;
 import io.carekpi.kpi.KpiFact;
+import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.schema.SlaEvent;
@@ -29,7 +29,7 @@ public final class Baseline {
     private final EngineConfig config;
     private final ConversationTracker tracker;
     private final FcrTracker fcr;
-    private final Map<String, ConversationState> conversations = new HashMap<>();
+    private final Map<String, Conversation> conversations = new HashMap<>();
     private final Map<String, CustomerLedger> customers = new HashMap<>();
     private final Map<String, KpiCounters> windows = new HashMap<>();
     private long facts;
@@ -76,7 +76,7 @@ public final class Baseline {
                 aggregate(tracker.articleViewed(e));
                 continue;
             }
-            ConversationState s = conversations.computeIfAbsent(e.getConversationId(), k -> new ConversationState());
+            Conversation s = conversations.computeIfAbsent(e.getConversationId(), k -> new Conversation());
             long t = e.getOccurredAt().toEpochMilli();
             if (s.isOpened() && tracker.nextDeadline(s) < t) {
                 tracker.advanceTo(s, t - 1, out);
