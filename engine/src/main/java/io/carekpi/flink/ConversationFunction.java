@@ -185,6 +185,9 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
         for (DecodedEvent e : events) {
             tracker.onEvent(s, e.event(), output);
         }
+        if (!s.isOpened()) {
+            return Long.MAX_VALUE; // only surveys of a conversation not remembered: they keep no state
+        }
         boolean expires = tracker.advanceTo(s, t, output);
         tracker.reportWaiting(s, output, expires);
         if (expires) {

@@ -51,7 +51,7 @@ public final class EventJson {
                 .setOccurredAt(instant(root, "occurredAt"))
                 .setConversationId(requiredText(root, "conversationId"))
                 .setCustomerId(optionalText(root, "customerId"))
-                .setChannel(symbol(Channel.class, root, "channel", Channel.UNKNOWN))
+                .setChannel(optionalSymbol(Channel.class, root, "channel", Channel.UNKNOWN))
                 .setType(symbol(EventType.class, root, "type", EventType.UNKNOWN))
                 .setAgentId(optionalText(root, "agentId"))
                 .setQueue(optionalText(root, "queue"))
@@ -123,6 +123,13 @@ public final class EventJson {
             }
         }
         throw new InvalidEventException(field + ": expected ISO-8601 text or epoch milliseconds, got " + v);
+    }
+
+    /** An enum that may be absent: absent reads as {@code unknown}, like an unknown symbol (channel: SPEC section 1). */
+    private static <E extends Enum<E>> E optionalSymbol(Class<E> type, JsonNode node, String field, E unknown)
+            throws InvalidEventException {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? unknown : symbol(type, node, field, unknown);
     }
 
     private static <E extends Enum<E>> E symbol(Class<E> type, JsonNode node, String field, E unknown)

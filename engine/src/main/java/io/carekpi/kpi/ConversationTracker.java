@@ -57,9 +57,22 @@ public final class ConversationTracker implements Serializable {
         return e.getOccurredAt().toEpochMilli();
     }
 
+    /**
+     * A survey never opens a conversation (SPEC section 1): one for a conversation not remembered
+     * (answered after it was forgotten, or never seen) counts on its own and keeps no state.
+     */
+    public static boolean opensNothing(Conversation s, InteractionEvent e) {
+        return !s.isOpened() && e.getType() == io.carekpi.schema.EventType.SURVEY_RESPONSE;
+    }
+
     /** Applies one valid event to the conversation. */
     public void onEvent(Conversation s, InteractionEvent e, ConversationOutput out) {
         long t = time(e);
+        if (opensNothing(s, e)) {
+            // Its own channel (else UNKNOWN), queue and agent: nothing of a conversation to go by.
+            out.fact(surveyFact(e, t, e.getChannel().name(), e.getAgentId(), e.getQueue()));
+            return;
+        }
         identify(s, e, t, out);
         String own = e.getAgentId();
         switch (e.getType()) {
@@ -288,9 +301,13 @@ public final class ConversationTracker implements Serializable {
 
     /** A survey goes to its event's channel and agent, else the conversation's channel and last holder. */
     private void survey(Conversation s, InteractionEvent e, long t, ConversationOutput out) {
-        Survey sv = e.getSurvey();
         String channel = e.getChannel() != Channel.UNKNOWN ? e.getChannel().name() : s.channel;
         String agent = e.getAgentId() != null ? e.getAgentId() : s.segment.lastHolder;
+        out.fact(surveyFact(e, t, channel, agent, s.queue));
+    }
+
+    private static KpiFact surveyFact(InteractionEvent e, long t, String channel, String agent, String queue) {
+        Survey sv = e.getSurvey();
         int score = sv.getScore();
         FactKind kind;
         boolean satisfied = false;
@@ -303,7 +320,7 @@ public final class ConversationTracker implements Serializable {
             case CES -> kind = FactKind.CES;
             default -> kind = FactKind.AGENT_SATISFACTION;
         }
-        out.fact(KpiFact.survey(t, channel, agent, s.queue, kind, score, satisfied));
+        return KpiFact.survey(t, channel, agent, queue, kind, score, satisfied);
     }
 
     private static void emit(ConversationOutput out, Conversation s, long t, String agent, FactKind kind, long a) {

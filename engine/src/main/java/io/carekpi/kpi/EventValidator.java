@@ -81,9 +81,6 @@ public final class EventValidator {
         if (isBlank(e.getConversationId())) {
             return "conversationId is missing";
         }
-        if (e.getChannel() == null) {
-            return "channel is missing";
-        }
         if (e.getType() == null) {
             return "type is missing";
         }

@@ -9,6 +9,7 @@ import io.carekpi.config.EngineConfig;
 import io.carekpi.kpi.FactKind;
 import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.InteractionEvent;
+import io.carekpi.schema.SurveyKind;
 import io.carekpi.testing.ConversationScript;
 import java.time.Duration;
 import java.util.List;
@@ -132,6 +133,19 @@ class ConversationFunctionTest {
         assertThat(facts(FactKind.NEXT_RESPONSE)).hasSize(2_500).allMatch(f -> f.value == 1_000);
         // the conversation's state, its deadline and the seen-id buffer: no per-message state is left
         assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void aSurveyOfAConversationNotRememberedKeepsNoStateAndRaisesNoSlaEvent() throws Exception {
+        try (var h = slaHarness()) {
+            InteractionEvent survey = conversation("solved-long-ago", WEB_CHAT).at(0)
+                    .survey(SurveyKind.CSAT, 2, null, "alice").last();
+            h.processElement(new StreamRecord<>(new DecodedEvent(survey, 1), survey.getOccurredAt().toEpochMilli()));
+            h.processWatermark(Long.MAX_VALUE);
+            assertThat(h.extractOutputValues()).extracting(f -> f.kind).containsExactly(FactKind.CSAT);
+            assertThat(slaStatuses(h)).isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> slaHarness() throws Exception {

@@ -1,14 +1,13 @@
 package io.carekpi.flink;
 
-import io.carekpi.events.Decoded;
-import io.carekpi.events.RawInput;
-import io.carekpi.io.EventDecoder;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.config.SlaConfig;
 import io.carekpi.config.SlaPolicy;
+import io.carekpi.events.Decoded;
+import io.carekpi.events.RawInput;
+import io.carekpi.io.EventDecoder;
 import io.carekpi.schema.SlaEvent;
 import io.carekpi.schema.SlaStatus;
 import io.carekpi.testing.MiniClusters;

@@ -1,11 +1,15 @@
 package io.carekpi.flink;
 
+import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
+
 import io.carekpi.events.Decoded;
 import io.carekpi.events.DecodedEvent;
 import io.carekpi.events.Rejection;
-import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
-
 import io.carekpi.kpi.ConversationState;
+import io.carekpi.kpi.CustomerLedger;
+import io.carekpi.kpi.CustomerSignal;
+import io.carekpi.kpi.KpiCounters;
+import io.carekpi.kpi.KpiFact;
 import io.carekpi.kpi.SlaClockState;
 import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.kpi.conversation.GaugeReport;
@@ -16,10 +20,6 @@ import io.carekpi.kpi.conversation.ResponseClocks;
 import io.carekpi.kpi.conversation.RunningSlaClock;
 import io.carekpi.kpi.conversation.SlaClockCounters;
 import io.carekpi.kpi.conversation.WrapUps;
-import io.carekpi.kpi.CustomerLedger;
-import io.carekpi.kpi.CustomerSignal;
-import io.carekpi.kpi.KpiCounters;
-import io.carekpi.kpi.KpiFact;
 import org.junit.jupiter.api.Test;
 
 /** State and record types must serialize with Flink's POJO serializer, never Kryo (STYLE 4). */

@@ -62,6 +62,14 @@ class EventJsonTest {
     }
 
     @Test
+    void anEventWithoutChannelIsValidAndReadsAsUnknown() throws Exception {
+        InteractionEvent e = EventJson.decode("{\"eventId\":\"e1\",\"occurredAt\":0,\"conversationId\":\"c1\","
+                + "\"type\":\"SURVEY_RESPONSE\",\"survey\":{\"kind\":\"CSAT\",\"score\":5}}");
+        assertThat(e.getChannel()).isEqualTo(Channel.UNKNOWN);
+        assertThat(EventValidator.problem(e)).isNull();
+    }
+
+    @Test
     void additiveInputsAreBoundedSoNoSumCanOverflow() throws Exception {
         String base = "{\"eventId\":\"e\",\"occurredAt\":0,\"conversationId\":\"c\",\"channel\":\"SMS\",";
         assertThat(EventValidator.problem(EventJson.decode(base

@@ -1,6 +1,7 @@
 package io.carekpi.kpi;
 
 import static io.carekpi.schema.Channel.EMAIL;
+import static io.carekpi.schema.Channel.SMS;
 import static io.carekpi.schema.Channel.VOICE;
 import static io.carekpi.schema.Channel.WEB_CHAT;
 import static io.carekpi.schema.Channel.WHATSAPP;
@@ -8,12 +9,16 @@ import static io.carekpi.testing.ConversationScript.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.config.EngineConfig;
+import io.carekpi.config.SlaConfig;
+import io.carekpi.config.SlaPolicy;
 import io.carekpi.kpi.conversation.Conversation;
+import io.carekpi.schema.Channel;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.schema.SurveyKind;
 import io.carekpi.testing.ConversationScript;
 import io.carekpi.testing.RecordingOutput;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConversationTrackerTest {
@@ -31,6 +36,53 @@ class ConversationTrackerTest {
 
     private static long s(double seconds) {
         return Math.round(seconds * 1000);
+    }
+
+    private static ConversationTracker trackerWithSla() {
+        EngineConfig.Builder b = EngineConfig.builder();
+        b.sla = new SlaConfig(Map.of("SMS", new SlaPolicy(Duration.ofMinutes(15), null, Duration.ofHours(24), null,
+                null)), Map.of(), Map.of());
+        return new ConversationTracker(b.build());
+    }
+
+    @Test
+    void aSurveyOfAConversationNeverSeenOpensNothingStartsNoClockAndCountsToItsOwnDimensions() {
+        ConversationTracker withSla = trackerWithSla();
+        InteractionEvent survey = conversation("solved-last-week", SMS).queue("billing").at(0)
+                .survey(SurveyKind.CSAT, 5, null, "bob").last();
+        withSla.onEvent(state, survey, out);
+        assertThat(out.facts).singleElement().satisfies(f -> {
+            assertThat(f.kind).isEqualTo(FactKind.CSAT);
+            assertThat(f.channel).isEqualTo("SMS");
+            assertThat(f.agent).isEqualTo("bob");
+            assertThat(f.queue).isEqualTo("billing");
+        });
+        assertThat(state.isOpened()).as("no conversation opened").isFalse();
+        withSla.advanceTo(state, Long.MAX_VALUE - 1, out);
+        assertThat(out.slaEvents).as("no clock started").isEmpty();
+        assertThat(out.signals).isEmpty();
+    }
+
+    @Test
+    void aSurveyWithoutChannelOfAConversationNeverSeenCountsToTheUnknownChannel() {
+        InteractionEvent survey = conversation("gone", SMS).at(0).survey(SurveyKind.NPS, 9, null, null).last();
+        survey.setChannel(Channel.UNKNOWN);
+        tracker.onEvent(state, survey, out);
+        assertThat(out.only(FactKind.NPS).channel).isEqualTo("UNKNOWN");
+        assertThat(out.only(FactKind.NPS).agent).isNull();
+    }
+
+    @Test
+    void anEventWithoutChannelBelongsToTheConversationsChannel() {
+        ConversationScript c = conversation("c1", WHATSAPP).customer("u1").at(0).opened().at(30).agentMessage("alice");
+        InteractionEvent noChannel = c.at(60).customerMessage().last();
+        noChannel.setChannel(Channel.UNKNOWN);
+        InteractionEvent survey = c.at(90).survey(SurveyKind.CSAT, 4, null, null).last();
+        survey.setChannel(Channel.UNKNOWN);
+        run(c);
+        assertThat(out.facts(FactKind.CUSTOMER_MESSAGE)).singleElement().satisfies(f -> assertThat(f.channel).isEqualTo("WHATSAPP"));
+        assertThat(out.only(FactKind.CSAT).channel).isEqualTo("WHATSAPP");
+        assertThat(out.only(FactKind.CSAT).agent).as("the last holder").isEqualTo("alice");
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.carekpi.replay;
 
-import io.carekpi.testing.Repository;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.io.EventJson;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.testing.MiniClusters;
+import io.carekpi.testing.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
