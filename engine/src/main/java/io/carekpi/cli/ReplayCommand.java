@@ -33,6 +33,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineConfig cfg = config == null ? EngineConfig.defaults() : EngineConfig.load(config);
+        cfg.notices.forEach(n -> System.err.println("config " + config + ": " + n));
         long started = System.nanoTime();
         ReplayResult result = Replay.run(StreamExecutionEnvironment.getExecutionEnvironment(), input, output, cfg, asOf);
         System.out.printf("replayed %s in %.1f s: %s%nwrote %s%n", input, (System.nanoTime() - started) / 1e9,

@@ -36,6 +36,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineConfig cfg = config == null ? EngineConfig.defaults() : EngineConfig.load(config);
+        cfg.notices.forEach(n -> System.err.println("config " + config + ": " + n));
         KafkaSettings kafka = kafkaSettings(System::getenv);
         StreamExecutionEnvironment env = runtime.environment();
         var outputs = LiveJob.build(env, cfg, kafka, bounded);

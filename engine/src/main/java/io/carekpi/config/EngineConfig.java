@@ -30,10 +30,13 @@ public final class EngineConfig implements Serializable {
         FCR_WINDOW("fcrWindow", (b, v) -> b.fcrWindow = Durations.parse(v.asText())),
         MAX_WRAP_UP("maxWrapUp", (b, v) -> b.maxWrapUp = Durations.parse(v.asText())),
         OUT_OF_ORDERNESS("outOfOrderness", (b, v) -> b.outOfOrderness = Durations.parse(v.asText())),
-        DEDUP_HORIZON("dedupHorizon", (b, v) -> b.dedupHorizon = Durations.parse(v.asText())),
+        DEDUP_HORIZON("dedupHorizon", (b, v) -> b.retired("dedupHorizon",
+                "duplicates are remembered as long as their conversation, conversationRetention")),
         TIME_ZONE("timeZone", (b, v) -> b.timeZone = ZoneId.of(v.asText())),
-        CONVERSATION_IDLE_TIMEOUT("conversationIdleTimeout",
-                (b, v) -> b.conversationIdleTimeout = Durations.parse(v.asText())),
+        CONVERSATION_RETENTION("conversationRetention",
+                (b, v) -> b.conversationRetention = Durations.parse(v.asText())),
+        CONVERSATION_IDLE_TIMEOUT("conversationIdleTimeout", (b, v) -> b.retired("conversationIdleTimeout",
+                "every conversation, open or not, is remembered conversationRetention after its last event")),
         EARLY_FIRING_INTERVAL("earlyFiringInterval", (b, v) -> b.earlyFiringInterval = Durations.parse(v.asText())),
         SLA("sla", (b, v) -> b.sla = SlaConfig.fromTree(v)),
         KPI_RETENTION("kpiRetention", (b, v) -> b.kpiRetention = Durations.parse(v.asText())),
@@ -80,22 +83,27 @@ public final class EngineConfig implements Serializable {
     public final Duration maxWrapUp;
     public final List<WindowSpec> windows;
     public final Duration outOfOrderness;
-    public final Duration dedupHorizon;
     public final ZoneId timeZone;
-    public final Duration conversationIdleTimeout;
+    /**
+     * How long a conversation is remembered after its last event (at least {@link #fcrWindow}): a
+     * reopen, a survey or a re-delivered event until then continues it (SPEC section 2, Memory).
+     */
+    public final Duration conversationRetention;
     public final Duration earlyFiringInterval;
     /** How long a window's accumulator is kept after its end, so FCR verdicts can revise it. */
     public final Duration kpiRetention;
     /** SLA policies and calendars; none by default. */
     public final SlaConfig sla;
+    /** What the file said that is no longer used (retired keys), for the operator to read at start. */
+    public final List<String> notices;
 
     private EngineConfig(Builder b) {
         this.fcrWindow = positive(Key.FCR_WINDOW, b.fcrWindow);
         this.maxWrapUp = positive(Key.MAX_WRAP_UP, b.maxWrapUp);
         this.outOfOrderness = nonNegative(Key.OUT_OF_ORDERNESS, b.outOfOrderness);
-        this.dedupHorizon = positive(Key.DEDUP_HORIZON, b.dedupHorizon);
         this.timeZone = b.timeZone;
-        this.conversationIdleTimeout = positive(Key.CONVERSATION_IDLE_TIMEOUT, b.conversationIdleTimeout);
+        Duration retention = positive(Key.CONVERSATION_RETENTION, b.conversationRetention);
+        this.conversationRetention = retention.compareTo(fcrWindow) < 0 ? fcrWindow : retention;
         this.earlyFiringInterval = positive(Key.EARLY_FIRING_INTERVAL, b.earlyFiringInterval);
         List<WindowSpec> ws = new ArrayList<>();
         for (Duration d : b.windows) {
@@ -106,6 +114,7 @@ public final class EngineConfig implements Serializable {
         }
         this.windows = List.copyOf(ws);
         this.sla = b.sla;
+        this.notices = List.copyOf(b.notices);
         this.kpiRetention = b.kpiRetention != null
                 ? nonNegative(Key.KPI_RETENTION, b.kpiRetention)
                 : fcrWindow.plus(outOfOrderness).plus(Duration.ofMinutes(5));
@@ -139,9 +148,8 @@ public final class EngineConfig implements Serializable {
         b.maxWrapUp = maxWrapUp;
         b.windows = windows.stream().map(w -> w.size).toList();
         b.outOfOrderness = outOfOrderness;
-        b.dedupHorizon = dedupHorizon;
         b.timeZone = timeZone;
-        b.conversationIdleTimeout = conversationIdleTimeout;
+        b.conversationRetention = conversationRetention;
         b.earlyFiringInterval = earlyFiringInterval;
         b.kpiRetention = kpiRetention;
         b.sla = sla;
@@ -187,13 +195,18 @@ public final class EngineConfig implements Serializable {
         public Duration maxWrapUp = Duration.ofMinutes(30);
         public List<Duration> windows = List.of(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(1));
         public Duration outOfOrderness = Duration.ofSeconds(5);
-        public Duration dedupHorizon = Duration.ofMinutes(10);
         public ZoneId timeZone = ZoneId.of("UTC");
-        public Duration conversationIdleTimeout = Duration.ofDays(7);
+        public Duration conversationRetention = Duration.ofDays(30);
         public Duration earlyFiringInterval = Duration.ofSeconds(2);
         /** Null: fcrWindow + outOfOrderness + 5 minutes. */
         public Duration kpiRetention;
         public SlaConfig sla = SlaConfig.NONE;
+        private final List<String> notices = new ArrayList<>();
+
+        /** A key of an earlier version, read and ignored; {@code why} says what took its place. */
+        private void retired(String key, String why) {
+            notices.add(key + " is retired and ignored (0.2): " + why);
+        }
 
         public EngineConfig build() {
             return new EngineConfig(this);

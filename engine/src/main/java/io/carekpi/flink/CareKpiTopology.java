@@ -72,7 +72,7 @@ public final class CareKpiTopology {
         SingleOutputStreamOperator<DecodedEvent> unique = accepted
                 .keyBy(DecodedEvent::conversationId)
                 .transform("deduplicate by eventId", TypeInformation.of(DecodedEvent.class),
-                        new MigratingKeyedProcessOperator<>(new Deduplicator(config.dedupHorizon.toMillis())))
+                        new MigratingKeyedProcessOperator<>(new Deduplicator(config)))
                 .uid("dedup");
 
         SingleOutputStreamOperator<KpiFact> conversationFacts = DataStreamUtils

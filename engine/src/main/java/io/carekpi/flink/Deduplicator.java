@@ -1,5 +1,6 @@
 package io.carekpi.flink;
 
+import io.carekpi.config.EngineConfig;
 import io.carekpi.events.DecodedEvent;
 import io.carekpi.kpi.SeenEvents;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -10,16 +11,18 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Drops repeats of an {@code eventId} seen within the dedup horizon (counted, SPEC section 1).
- * Keyed by conversation: a duplicate belongs to the same conversation as its original, so no
- * extra shuffle is needed. An id is remembered until the watermark passes its event time plus
- * the horizon; a repeat arriving later than that is late anyway and goes to the late output.
+ * Drops repeats of an {@code eventId} within a conversation (counted, SPEC section 1), for as long
+ * as the conversation is remembered: its ids are forgotten together once the watermark passes
+ * {@code conversationRetention} after its latest event, as the conversation itself is. Keyed by
+ * conversation: a duplicate belongs to the same conversation as its original, so no extra shuffle
+ * is needed; the same id in another conversation is another event. The first copy to arrive wins
+ * (Kafka offset order live; line order in replay, see {@code Replay}).
  */
 public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, DecodedEvent>
         implements MigratesKeyedState {
     private static final long serialVersionUID = 1L;
 
-    private final long horizonMs;
+    private final long retentionMs;
     /** The v1 state ({@code flink.SeenEvents}), moved to {@link #seen} at open. */
     @SuppressWarnings("deprecation")
     private static final ValueStateDescriptor<io.carekpi.flink.SeenEvents> V1_SEEN =
@@ -29,8 +32,8 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
     private transient ValueState<Long> timer;
     private transient Counter duplicates;
 
-    public Deduplicator(long horizonMs) {
-        this.horizonMs = horizonMs;
+    public Deduplicator(EngineConfig config) {
+        this.retentionMs = config.conversationRetention.toMillis();
     }
 
     @Override
@@ -47,7 +50,7 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
             io.carekpi.flink.SeenEvents old = v1.value();
             SeenEvents s = new SeenEvents();
             for (int i = 0; i < old.size; i++) {
-                s.add(old.hashes[i], old.until[i]);
+                s.add(old.hashes[i], old.until[i]); // their old horizon, extended by the next event
             }
             seen.update(s);
             v1.clear();
@@ -65,16 +68,12 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
             getRuntimeContext().getLongCounter(Accumulators.DUPLICATES).add(1L);
             return;
         }
-        long keepUntil = Math.max(e.time(), ctx.timerService().currentWatermark()) + horizonMs;
-        s.add(hash, keepUntil);
+        s.add(hash, Math.max(e.time(), ctx.timerService().currentWatermark()) + retentionMs);
         seen.update(s);
-        Long t = timer.value();
-        if (t == null || keepUntil < t) {
-            if (t != null) {
-                ctx.timerService().deleteEventTimeTimer(t);
-            }
-            ctx.timerService().registerEventTimeTimer(keepUntil);
-            timer.update(keepUntil);
+        if (timer.value() == null) {
+            // One timer per conversation; when it fires early (later events moved `until`), it moves.
+            ctx.timerService().registerEventTimeTimer(s.until);
+            timer.update(s.until);
         }
         out.collect(e);
     }
@@ -88,14 +87,12 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
             timer.clear();
             return;
         }
-        long next = s.forgetUntil(time);
-        if (s.isEmpty()) {
+        if (s.until > time) {
+            ctx.timerService().registerEventTimeTimer(s.until);
+            timer.update(s.until);
+        } else {
             seen.clear();
             timer.clear();
-        } else {
-            seen.update(s);
-            ctx.timerService().registerEventTimeTimer(next);
-            timer.update(next);
         }
     }
 }

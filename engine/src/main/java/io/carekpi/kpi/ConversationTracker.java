@@ -30,15 +30,13 @@ import java.time.Instant;
 public final class ConversationTracker implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final long fcrWindowMs;
     private final long maxWrapUpMs;
-    private final long idleTimeoutMs;
+    private final long retentionMs;
     private final SlaClocks sla;
 
     public ConversationTracker(EngineConfig config) {
-        this.fcrWindowMs = config.fcrWindow.toMillis();
         this.maxWrapUpMs = config.maxWrapUp.toMillis();
-        this.idleTimeoutMs = config.conversationIdleTimeout.toMillis();
+        this.retentionMs = config.conversationRetention.toMillis();
         this.sla = new SlaClocks(config.sla);
     }
 
@@ -333,13 +331,12 @@ public final class ConversationTracker implements Serializable {
     }
 
     /**
-     * When the state may be forgotten: {@code fcrWindow} after the last event of a resolved or
-     * closed conversation (a reopen can still come until then), {@code conversationIdleTimeout}
-     * after the last event of one still open.
+     * When the conversation may be forgotten: {@code conversationRetention} after its last event,
+     * open or not (SPEC section 2, Memory). Until then a reopen, a survey or a late message days
+     * later continues it; after it, its id opens a new conversation.
      */
     public long expiresAt(Conversation s) {
-        boolean over = s.resolution.isOver();
-        return s.lastEventAt + (over ? fcrWindowMs : Math.max(fcrWindowMs, idleTimeoutMs));
+        return s.lastEventAt + retentionMs;
     }
 
     /**

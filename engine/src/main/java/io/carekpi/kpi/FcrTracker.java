@@ -23,11 +23,12 @@ public final class FcrTracker implements Serializable {
             .thenComparing(s -> s.conversationId);
 
     private final long fcrWindowMs;
-    private final long idleTimeoutMs;
+    /** How long an opening is kept: as long as its conversation can be remembered. */
+    private final long retentionMs;
 
     public FcrTracker(EngineConfig config) {
         this.fcrWindowMs = config.fcrWindow.toMillis();
-        this.idleTimeoutMs = Math.max(config.conversationIdleTimeout.toMillis(), fcrWindowMs);
+        this.retentionMs = config.conversationRetention.toMillis();
     }
 
     public void onSignal(CustomerLedger l, CustomerSignal s, Consumer<KpiFact> out) {
@@ -51,7 +52,7 @@ public final class FcrTracker implements Serializable {
         CustomerLedger.Opening o = new CustomerLedger.Opening();
         o.conversationId = s.conversationId;
         o.openedAt = s.openedAt;
-        o.keepUntil = s.openedAt + idleTimeoutMs;
+        o.keepUntil = s.openedAt + retentionMs;
         for (CustomerLedger.Resolution r : l.resolutions) {
             if (!r.conversationId.equals(s.conversationId) && r.resolvedAt <= s.openedAt
                     && s.openedAt - r.resolvedAt <= fcrWindowMs) {

@@ -3,15 +3,17 @@ package io.carekpi.kpi;
 import java.util.Arrays;
 
 /**
- * The event ids one conversation has seen within the dedup horizon, as 64-bit hashes (a UUID
- * string would cost five times the state) with the event time until which each is remembered.
- * The arrays grow by doubling, so adding an id is amortised O(1) even for a conversation with
- * thousands of messages; only the first {@link #size} entries are used.
+ * The event ids one conversation has seen, as 64-bit hashes (a UUID string would cost five times
+ * the state), remembered together until {@link #until}: as long as the conversation is (SPEC
+ * section 2, Memory), so a re-delivery hours or days later is still a duplicate. The array grows
+ * by doubling, so adding an id is amortised O(1) even for a conversation with thousands of
+ * messages; only the first {@link #size} entries are used.
  */
 public class SeenEvents {
     public long[] hashes = new long[4];
-    public long[] until = new long[4];
     public int size;
+    /** The event time until which the ids are remembered (all of them: the conversation's memory). */
+    public long until = Long.MIN_VALUE;
 
     public SeenEvents() {}
 
@@ -24,36 +26,13 @@ public class SeenEvents {
         return false;
     }
 
+    /** Remembers an id, and every id seen so far, until at least {@code keepUntil}. */
     public void add(long hash, long keepUntil) {
         if (size == hashes.length) {
-            int capacity = Math.max(4, size * 2);
-            hashes = Arrays.copyOf(hashes, capacity);
-            until = Arrays.copyOf(until, capacity);
-        }
-        hashes[size] = hash;
-        until[size] = keepUntil;
-        size++;
-    }
-
-    /** Forgets ids remembered until {@code t} or before; returns the earliest remaining, or MAX. */
-    public long forgetUntil(long t) {
-        int kept = 0;
-        long next = Long.MAX_VALUE;
-        for (int i = 0; i < size; i++) {
-            if (until[i] > t) {
-                hashes[kept] = hashes[i];
-                until[kept] = until[i];
-                next = Math.min(next, until[i]);
-                kept++;
-            }
-        }
-        size = kept;
-        if (hashes.length > 16 && size < hashes.length / 4) {
-            // give memory back once a burst of messages has been forgotten
             hashes = Arrays.copyOf(hashes, Math.max(4, size * 2));
-            until = Arrays.copyOf(until, hashes.length);
         }
-        return next;
+        hashes[size++] = hash;
+        until = Math.max(until, keepUntil);
     }
 
     public boolean isEmpty() {

@@ -55,33 +55,51 @@ class EngineConfigTest {
         Files.writeString(f, "fcrWindow: 48h\nfcrWindw: 48h\n");
         assertThatThrownBy(() -> EngineConfig.load(f)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(f + ": unknown key 'fcrWindw' (known: [fcrWindow, maxWrapUp, outOfOrderness, dedupHorizon,"
-                        + " timeZone, conversationIdleTimeout, earlyFiringInterval, sla, kpiRetention, windows])");
+                        + " timeZone, conversationRetention, conversationIdleTimeout, earlyFiringInterval, sla,"
+                        + " kpiRetention, windows])");
     }
 
     @Test
     void everyKeyIsReadFromTheFileAndNamedInItsValidationMessage() throws Exception {
         Path f = dir.resolve("all.yaml");
-        Files.writeString(f, "fcrWindow: 48h\nmaxWrapUp: 20m\nwindows: [5m]\noutOfOrderness: 1s\ndedupHorizon: 2m\n"
-                + "timeZone: Europe/Paris\nconversationIdleTimeout: 3d\nearlyFiringInterval: 1s\nkpiRetention: 50h\n"
+        Files.writeString(f, "fcrWindow: 48h\nmaxWrapUp: 20m\nwindows: [5m]\noutOfOrderness: 1s\n"
+                + "timeZone: Europe/Paris\nconversationRetention: 40d\nearlyFiringInterval: 1s\nkpiRetention: 50h\n"
                 + "sla:\n  channels:\n    VOICE: {firstResponse: 30s}\n");
         EngineConfig c = EngineConfig.load(f);
         assertThat(c.fcrWindow).isEqualTo(Duration.ofHours(48));
         assertThat(c.maxWrapUp).isEqualTo(Duration.ofMinutes(20));
         assertThat(c.windows).extracting(w -> w.label).containsExactly("5m");
         assertThat(c.outOfOrderness).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.dedupHorizon).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.timeZone).isEqualTo(ZoneId.of("Europe/Paris"));
-        assertThat(c.conversationIdleTimeout).isEqualTo(Duration.ofDays(3));
+        assertThat(c.conversationRetention).isEqualTo(Duration.ofDays(40));
         assertThat(c.earlyFiringInterval).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.kpiRetention).isEqualTo(Duration.ofHours(50));
         assertThat(c.sla.policyFor("VOICE", null).firstResponse()).isEqualTo(Duration.ofSeconds(30));
 
-        Files.writeString(f, "dedupHorizon: 0s\n");
-        assertThatThrownBy(() -> EngineConfig.load(f)).hasMessage(f + ": dedupHorizon must be positive, got PT0S");
+        Files.writeString(f, "conversationRetention: 0s\n");
+        assertThatThrownBy(() -> EngineConfig.load(f))
+                .hasMessage(f + ": conversationRetention must be positive, got PT0S");
         Files.writeString(f, "kpiRetention: PT-1S\n");
         assertThatThrownBy(() -> EngineConfig.load(f)).hasMessage(f + ": kpiRetention must not be negative, got PT-1S");
         Files.writeString(f, "windows: []\n");
         assertThatThrownBy(() -> EngineConfig.load(f)).hasMessage(f + ": windows: at least one window size is needed");
+    }
+
+    @Test
+    void keysOfTheFormerDedupHorizonAndIdleTimeoutAreReadAsRetiredWithANoticeSayingWhatReplacedThem() throws Exception {
+        Path f = dir.resolve("old.yaml");
+        Files.writeString(f, "dedupHorizon: 10m\nconversationIdleTimeout: 7d\n");
+        EngineConfig c = EngineConfig.load(f);
+        assertThat(c.notices).hasSize(2).anySatisfy(n -> assertThat(n).startsWith("dedupHorizon is retired")
+                .contains("conversationRetention"));
+        assertThat(c.conversationRetention).isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void aRetentionShorterThanTheFcrWindowIsTheFcrWindow() throws Exception {
+        Path f = dir.resolve("short.yaml");
+        Files.writeString(f, "conversationRetention: 1d\n");
+        assertThat(EngineConfig.load(f).conversationRetention).isEqualTo(Duration.ofHours(72));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.carekpi.flink;
 
+import static io.carekpi.schema.Channel.EMAIL;
 import io.carekpi.events.DecodedEvent;
 import static io.carekpi.schema.Channel.WEB_CHAT;
 import static io.carekpi.testing.ConversationScript.conversation;
@@ -47,6 +48,30 @@ class ConversationFunctionTest {
 
     private static long at(double seconds) {
         return ConversationScript.BASE + Math.round(seconds * 1000);
+    }
+
+    @Test
+    void shouldRememberAResolvedTicketReopenedDaysLaterAsTheSameConversation() throws Exception {
+        long day = 86_400;
+        ConversationScript ticket = conversation("mail-1", EMAIL).customer("u1").queue("billing")
+                .at(0).opened().at(60).agentMessage("alice").at(300).resolved("alice");
+        ticket.at(4 * day).reopened().at(4 * day + 10).customerMessage().at(4 * day + 70).agentMessage("alice")
+                .at(4 * day + 200).resolved("alice");
+        for (InteractionEvent e : ticket.events()) {
+            send(e);
+            harness.processWatermark(e.getOccurredAt().toEpochMilli()); // days pass between the events
+        }
+        assertThat(facts(FactKind.OPENED)).as("no second opening").hasSize(1);
+        assertThat(facts(FactKind.REOPENED)).singleElement().satisfies(f -> assertThat(f.queue).isEqualTo("billing"));
+        assertThat(facts(FactKind.FIRST_RESPONSE)).hasSize(1);
+        assertThat(facts(FactKind.NEXT_RESPONSE)).singleElement().satisfies(f -> assertThat(f.value).isEqualTo(60_000));
+        assertThat(facts(FactKind.RESOLVED)).extracting(f -> f.value).as("resolution time from the first opening")
+                .containsExactly(300_000L, (4 * day + 200) * 1000);
+
+        harness.processWatermark(at(4 * day + 200 + 30 * day - 1));
+        assertThat(harness.numKeyedStateEntries()).as("remembered for 30 days").isPositive();
+        harness.processWatermark(at(4 * day + 200 + 30 * day));
+        assertThat(harness.numKeyedStateEntries()).as("forgotten after conversationRetention").isZero();
     }
 
     @Test
@@ -103,7 +128,7 @@ class ConversationFunctionTest {
         assertThat(harness.numKeyedStateEntries()).isPositive();
         assertThat(harness.numEventTimeTimers()).as("the expiry deadline").isEqualTo(1);
 
-        harness.processWatermark(at(30) + Duration.ofHours(72).toMillis());
+        harness.processWatermark(at(30) + Duration.ofDays(30).toMillis());
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
@@ -195,7 +220,7 @@ class ConversationFunctionTest {
             }
             h.processWatermark(at(21));
             assertThat(h.numEventTimeTimers()).as("the conversation's expiry only").isEqualTo(1);
-            h.processWatermark(at(20) + Duration.ofHours(72).toMillis());
+            h.processWatermark(at(20) + Duration.ofDays(30).toMillis());
             assertThat(slaStatuses(h)).isEmpty();
             assertThat(h.numEventTimeTimers()).isZero();
             assertThat(h.numKeyedStateEntries()).isZero();

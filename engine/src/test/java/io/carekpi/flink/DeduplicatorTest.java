@@ -4,6 +4,7 @@ import static io.carekpi.schema.Channel.SMS;
 import static io.carekpi.testing.ConversationScript.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carekpi.config.EngineConfig;
 import io.carekpi.events.DecodedEvent;
 import io.carekpi.schema.InteractionEvent;
 import java.time.Duration;
@@ -18,27 +19,42 @@ import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 class DeduplicatorTest {
-    private static final long HORIZON = Duration.ofMinutes(10).toMillis();
+    private static final long RETENTION = EngineConfig.defaults().conversationRetention.toMillis();
     private static final InteractionEvent OPENED = conversation("c1", SMS).customer("u1").at(0).opened().last();
     private static final long T = OPENED.getOccurredAt().toEpochMilli();
 
     private static KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, DecodedEvent> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new MigratingKeyedProcessOperator<>(new Deduplicator(HORIZON)), DecodedEvent::conversationId,
+                new MigratingKeyedProcessOperator<>(new Deduplicator(EngineConfig.defaults())), DecodedEvent::conversationId,
                 Types.STRING);
     }
 
     @Test
-    void shouldDropRepeatsOfAnEventIdAndForgetThemAfterTheHorizon() throws Exception {
+    void shouldDropRepeatsOfAnEventIdAndForgetThemWithTheirConversation() throws Exception {
         try (var harness = harness()) {
             harness.open();
             harness.processElement(new StreamRecord<>(new DecodedEvent(OPENED, 1), T));
             harness.processElement(new StreamRecord<>(new DecodedEvent(OPENED, 2), T));
             assertThat(harness.extractOutputValues()).extracting(DecodedEvent::seq).containsExactly(1L);
 
-            harness.processWatermark(T + HORIZON);
+            harness.processWatermark(T + RETENTION);
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numEventTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void aReDeliveryHoursLaterIsStillADuplicateWhileTheConversationIsRemembered() throws Exception {
+        long day = Duration.ofDays(1).toMillis();
+        try (var harness = harness()) {
+            harness.open();
+            harness.processElement(new StreamRecord<>(new DecodedEvent(OPENED, 1), T));
+            harness.processWatermark(T + 3 * day);
+            harness.processElement(new StreamRecord<>(new DecodedEvent(OPENED, 2), T + 3 * day + 1));
+            assertThat(harness.extractOutputValues()).extracting(DecodedEvent::seq).containsExactly(1L);
+
+            harness.processWatermark(T + RETENTION);
+            assertThat(harness.numKeyedStateEntries()).as("forgotten with the conversation").isZero();
         }
     }
 
@@ -68,7 +84,7 @@ class DeduplicatorTest {
         public void processElement(DecodedEvent e, Context ctx, Collector<DecodedEvent> out) throws Exception {
             SeenEvents v1 = new SeenEvents();
             v1.hashes = new long[] {io.carekpi.kpi.SeenEvents.hash(e.event().getEventId()), 0, 0, 0};
-            v1.until = new long[] {e.time() + HORIZON, 0, 0, 0};
+            v1.until = new long[] {e.time() + RETENTION, 0, 0, 0};
             v1.size = 1;
             getRuntimeContext().getState(new ValueStateDescriptor<>("seen", SeenEvents.class)).update(v1);
         }

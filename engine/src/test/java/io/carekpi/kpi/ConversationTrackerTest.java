@@ -297,19 +297,19 @@ class ConversationTrackerTest {
     }
 
     @Test
-    void stateExpiresFcrWindowAfterTheLastEventOfAClosedConversation() {
+    void aClosedConversationIsRememberedTheRetentionAfterItsLastEvent() {
         run(conversation("c1", WEB_CHAT).customer("u1").at(0).opened().at(10).agentMessage("a").at(20).closed());
         long closedAt = ConversationScript.BASE + s(20);
-        long expiry = closedAt + Duration.ofHours(72).toMillis();
+        long expiry = closedAt + Duration.ofDays(30).toMillis();
         assertThat(tracker.nextDeadline(state)).isEqualTo(expiry);
         assertThat(tracker.advanceTo(state, expiry - 1, out)).isFalse();
         assertThat(tracker.advanceTo(state, expiry, out)).isTrue();
     }
 
     @Test
-    void anOpenConversationExpiresAfterTheIdleTimeout() {
+    void anOpenConversationIsRememberedAsLongAsAClosedOne() {
         run(conversation("c1", WEB_CHAT).customer("u1").at(0).opened());
-        assertThat(tracker.expiresAt(state)).isEqualTo(ConversationScript.BASE + Duration.ofDays(7).toMillis());
+        assertThat(tracker.expiresAt(state)).isEqualTo(ConversationScript.BASE + Duration.ofDays(30).toMillis());
     }
 
     @Test

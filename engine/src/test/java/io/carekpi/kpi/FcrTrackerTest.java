@@ -44,6 +44,16 @@ class FcrTrackerTest {
     }
 
     @Test
+    void aTicketResolvedWeeksAfterItOpenedStillKnowsTheContactsBeforeIt() {
+        open("c1", 0);
+        open("c2", 24 * H); // a second contact a day later, still open 20 days on
+        resolve("c2", 21 * 24 * H, 24 * H, true);
+        tracker.advanceTo(ledger, 21 * 24 * H + WINDOW, facts::add);
+        assertThat(facts).filteredOn(f -> f.kind == FactKind.FINAL_RESOLUTION).singleElement()
+                .satisfies(f -> assertThat(f.value).as("contacts to resolution").isEqualTo(2));
+    }
+
+    @Test
     void aNewConversationWithinTheWindowLosesTheFcrAndTheFinality() {
         open("c1", 0);
         resolve("c1", H, 0, true);

@@ -71,4 +71,34 @@ class ReplayTimelinesITCase {
         assertThat(Files.readAllLines(out.resolve("conversations.jsonl")))
                 .noneMatch(l -> l.contains("sms-old") || l.contains("who-knows"));
     }
+
+    @Test
+    void aTicketReopenedAWeekLaterAndARedeliveryDaysLaterContinueTheSameConversation() throws Exception {
+        long day = 86_400;
+        ConversationScript ticket = conversation("mail-7", Channel.EMAIL).customer("u-7").queue("billing")
+                .at(0).opened().at(600).agentMessage("carol").at(3_600).resolved("carol");
+        InteractionEvent resolvedFirst = ticket.last();
+        ticket.at(7 * day).reopened().at(7 * day + 60).customerMessage().at(7 * day + 660).agentMessage("carol")
+                .at(7 * day + 900).resolved("carol");
+        StringBuilder file = new StringBuilder();
+        ticket.events().forEach(e -> file.append(line(e)));
+        file.append(line(resolvedFirst)); // the webhook re-delivers the first resolution, a week later in the file
+        Path input = dir.resolve("reopened.jsonl");
+        Files.writeString(input, file);
+        Path out = dir.resolve("out");
+
+        assertThat(CareKpiCli.run("replay", "--input", input.toString(), "--output", out.toString())).isZero();
+
+        String week = Files.readAllLines(out.resolve("kpis.jsonl")).stream()
+                .filter(l -> l.startsWith("{\"window\":\"1d\"") && l.contains("\"channel\":\"EMAIL\",\"agent\":\"all\","
+                        + "\"queue\":\"billing\"") && l.contains("\"reopened\":1"))
+                .findFirst().orElseThrow(() -> new AssertionError("the reopen is not in the queue's row"));
+        assertThat(week).contains("\"opened\":0", "\"first_responses\":0", "\"next_responses\":1",
+                "\"resolved\":1", "\"resolution_sum_ms\":" + (7 * day + 900) * 1000);
+        assertThat(Files.readAllLines(out.resolve("kpis.jsonl"))).filteredOn(l -> l.startsWith("{\"window\":\"1d\"")
+                && l.contains("\"channel\":\"all\""))
+                .extracting(l -> l.replaceAll(".*\"opened\":(\\d+).*", "$1")).containsExactly("1", "0");
+        assertThat(Files.readAllLines(out.resolve("conversations.jsonl"))).as("one conversation, two resolutions")
+                .hasSize(2).allMatch(l -> l.contains("\"conversationId\":\"mail-7\""));
+    }
 }
