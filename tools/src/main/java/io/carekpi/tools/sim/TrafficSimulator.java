@@ -7,10 +7,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -71,7 +69,9 @@ public final class TrafficSimulator {
     /** One planning run: all mutable state of a simulation. */
     private static final class Run {
         private final SimulationConfig cfg;
-        private final SplittableRandom rnd;
+        private final Draws draws;
+        private final Staff staff;
+        private final ChannelMix mix;
         private final ExpectedLedger.Builder ledger;
         private final long fcrWindowMs;
         private final long maxWrapUpMs;
@@ -79,13 +79,12 @@ public final class TrafficSimulator {
         private final List<CustomerHistory> customers = new ArrayList<>();
         private final List<PlannedConversation> planned = new ArrayList<>();
         private final Map<String, Long> stats = new TreeMap<>();
-        private final Map<Channel, Integer> channelWeights = new EnumMap<>(Channel.class);
 
-        private final List<String> supervisors = new ArrayList<>();
-        private final List<String> voiceAgents = new ArrayList<>();
-        private final List<String> messagingAgents = new ArrayList<>();
-        private final List<String> emailAgents = new ArrayList<>();
-        private final List<String> allAgents = new ArrayList<>();
+        private final List<String> supervisors;
+        private final List<String> voiceAgents;
+        private final List<String> messagingAgents;
+        private final List<String> emailAgents;
+        private final List<String> allAgents;
 
         private int conversationSeq;
         private int customerSeq;
@@ -93,38 +92,17 @@ public final class TrafficSimulator {
 
         Run(SimulationConfig cfg) {
             this.cfg = cfg;
-            this.rnd = new SplittableRandom(cfg.seed);
+            this.draws = new Draws(cfg.seed);
             this.ledger = new ExpectedLedger.Builder(cfg.zone);
             this.fcrWindowMs = cfg.fcrWindow.toMillis();
             this.maxWrapUpMs = cfg.maxWrapUp.toMillis();
-            Map<Channel, Integer> mix = Map.of(Channel.VOICE, 30, Channel.WHATSAPP, 14, Channel.WEB_CHAT, 12,
-                    Channel.EMAIL, 12, Channel.MESSENGER, 7, Channel.APP, 6, Channel.SMS, 5, Channel.INSTAGRAM, 5,
-                    Channel.TWITTER, 4, Channel.WECHAT, 3);
-            for (Channel c : cfg.channels) {
-                channelWeights.put(c, mix.getOrDefault(c, 3));
-            }
-            staffAgents();
-        }
-
-        /** Agent ids; the first tenth are supervisors (escalation targets), the rest split by skill. */
-        private void staffAgents() {
-            for (int i = 1; i <= cfg.agents; i++) {
-                allAgents.add(String.format("agent-%03d", i));
-            }
-            int sup = Math.max(1, cfg.agents / 10);
-            supervisors.addAll(allAgents.subList(0, sup));
-            List<String> rest = cfg.agents > sup ? allAgents.subList(sup, cfg.agents) : allAgents;
-            int n = rest.size();
-            int voice = Math.max(1, (int) Math.ceil(n * 0.4));
-            int messaging = Math.max(1, (int) Math.ceil(n * 0.35));
-            for (int i = 0; i < n; i++) {
-                (i < voice ? voiceAgents : i < voice + messaging ? messagingAgents : emailAgents).add(rest.get(i));
-            }
-            for (List<String> group : List.of(voiceAgents, messagingAgents, emailAgents)) {
-                if (group.isEmpty()) {
-                    group.addAll(rest);
-                }
-            }
+            this.staff = new Staff(cfg.agents, draws);
+            this.mix = new ChannelMix(cfg.channels, draws);
+            this.supervisors = staff.supervisors;
+            this.voiceAgents = staff.voiceAgents;
+            this.messagingAgents = staff.messagingAgents;
+            this.emailAgents = staff.emailAgents;
+            this.allAgents = staff.allAgents;
         }
 
         Simulation run() {
@@ -132,7 +110,7 @@ public final class TrafficSimulator {
                 LocalDate day = cfg.firstDay.plusDays(d);
                 for (int i = 0; i < cfg.conversationsPerDay; i++) {
                     Channel ch = pickChannel();
-                    long t = DiurnalCurve.sample(ch, day, cfg.zone, rnd);
+                    long t = draws.arrival(ch, day, cfg.zone);
                     if ((ch == Channel.WEB_CHAT || ch == Channel.APP) && chance(0.08)) {
                         anonymousChat(ch, t);
                         continue;
@@ -149,7 +127,7 @@ public final class TrafficSimulator {
                 List<Channel> helpCentre = helpCentreChannels();
                 for (long i = 0; i < sessions && !helpCentre.isEmpty(); i++) {
                     Channel ch = pick(helpCentre);
-                    selfService(ch, DiurnalCurve.sample(ch, day, cfg.zone, rnd));
+                    selfService(ch, draws.arrival(ch, day, cfg.zone));
                 }
             }
             for (CustomerHistory c : customers) {
@@ -200,7 +178,7 @@ public final class TrafficSimulator {
                     }
                 }
                 case RESOLVED -> {
-                    double u = rnd.nextDouble();
+                    double u = draws.uniform();
                     long res = r.lastResolution();
                     if (u < 0.005 && res + fcrWindowMs > end) {
                         // exactly fcrWindow after the resolution: still within it (inclusive)
@@ -295,7 +273,7 @@ public final class TrafficSimulator {
                 b.botMessage(t);
                 b.botFirstResponse(t, t - t0);
             }
-            double r = rnd.nextDouble();
+            double r = draws.uniform();
             if (ivr && r < 0.10) {
                 scenario[0] = "voice.ivrSelfService";
                 for (long k = between(1, 4); k > 0; k--) {
@@ -340,7 +318,7 @@ public final class TrafficSimulator {
             b.firstResponse(answer, answer - t0);
             t = talk(b, answer);
             String cur = agent;
-            double x = rnd.nextDouble();
+            double x = draws.uniform();
             scenario[0] = "voice.answered";
             if (x < 0.14) {
                 boolean transfer = x < 0.10;
@@ -427,7 +405,7 @@ public final class TrafficSimulator {
             if (chance(wrapShare)) {
                 boolean withId = chance(0.7);
                 long ws = next(b, res, 300, 5 * SECOND);
-                double v = rnd.nextDouble();
+                double v = draws.uniform();
                 if (v < 0.86) {
                     long we = b.free(ws + logNormal(45 * SECOND, 0.8, 5 * SECOND, maxWrapUpMs - MINUTE));
                     b.wrapUp(agent, ws, we, withId);
@@ -485,7 +463,7 @@ public final class TrafficSimulator {
                     t = next(b, t, 600, 3 * SECOND);
                     b.botMessage(t);
                 }
-                double r = rnd.nextDouble();
+                double r = draws.uniform();
                 if (r < 0.25) {
                     scenario[0] = "messaging.botContained";
                     long res = next(b, t, 3 * SECOND, 40 * SECOND);
@@ -557,7 +535,7 @@ public final class TrafficSimulator {
                 b.agentMessage(lastAgent, cur, chance(0.8)); // no customer message pending: no NRT
             }
             int rounds = 1 + geometric(0.35, 5);
-            double h = rnd.nextDouble();
+            double h = draws.uniform();
             String handover = h < 0.09 ? "transfer" : h < 0.13 ? "escalation" : h < 0.15 ? "reassignment"
                     : h < 0.17 ? "sameAgentReassigned" : null;
             int handoverRound = (int) between(0, rounds);
@@ -610,7 +588,7 @@ public final class TrafficSimulator {
                     b.agentMessage(lastAgent, cur, true);
                 }
             }
-            double e = rnd.nextDouble();
+            double e = draws.uniform();
             if (e < 0.82) {
                 long res;
                 if (chance(0.3)) {
@@ -621,7 +599,7 @@ public final class TrafficSimulator {
                     res = next(b, lastAgent, 5 * SECOND, 5 * MINUTE);
                 }
                 b.resolved(res, chance(0.7) ? cur : null, false);
-                double after = rnd.nextDouble();
+                double after = draws.uniform();
                 if (after < 0.03) {
                     // "thanks!" after the resolution (a message, not a reopen) starts a wait; the agent
                     // answers it, which opens a new segment for the agent, ended by the close
@@ -714,7 +692,7 @@ public final class TrafficSimulator {
                 b.botMessage(t); // the auto-responder
                 b.botFirstResponse(t, t - t0);
             }
-            double r = rnd.nextDouble();
+            double r = draws.uniform();
             if (r < 0.04) {
                 scenario[0] = "email.unanswered";
                 return new Result(b, Outcome.OPEN, 0);
@@ -818,25 +796,7 @@ public final class TrafficSimulator {
             record(b, customer.customerId, scenario, true, contact);
         }
 
-        private Channel outboundChannel() {
-            List<Channel> options = new ArrayList<>();
-            for (Channel c : List.of(Channel.VOICE, Channel.WHATSAPP, Channel.SMS, Channel.EMAIL)) {
-                if (cfg.channels.contains(c)) {
-                    options.add(c);
-                }
-            }
-            if (options.isEmpty()) {
-                return pick(cfg.channels);
-            }
-            return cfg.channels.contains(Channel.VOICE) && chance(0.6) ? Channel.VOICE : pick(options);
-        }
-
         // ---- surveys --------------------------------------------------------------------------
-
-        /** The configured channel a survey is sent on: {@code preferred} if configured, else the given fallback. */
-        private Channel surveyChannel(Channel preferred) {
-            return cfg.channels.contains(preferred) ? preferred : Channel.VOICE;
-        }
 
         /** One to three surveys after a resolution at {@code res}, on {@code surveyChannel}. */
         private void surveys(ConversationBuilder b, long res, Channel surveyChannel, String agent, boolean email) {
@@ -869,27 +829,7 @@ public final class TrafficSimulator {
             }
         }
 
-        private int skewHigh(int lo, int hi) {
-            double u = rnd.nextDouble();
-            return Math.max(lo, hi - (int) Math.floor((hi - lo + 1) * u * u));
-        }
-
-        private int skewLow(int lo, int hi) {
-            double u = rnd.nextDouble();
-            return Math.min(hi, lo + (int) Math.floor((hi - lo + 1) * u * u));
-        }
-
         // ---- self-service ---------------------------------------------------------------------
-
-        private List<Channel> helpCentreChannels() {
-            List<Channel> cs = new ArrayList<>();
-            for (Channel c : List.of(Channel.WEB_CHAT, Channel.APP)) {
-                if (cfg.channels.contains(c)) {
-                    cs.add(c);
-                }
-            }
-            return cs.isEmpty() ? messagingChannels() : cs;
-        }
 
         /** A help-centre session: 1-8 article reads, each after the previous one's dwell time. */
         private void selfService(Channel ch, long start) {
@@ -911,52 +851,8 @@ public final class TrafficSimulator {
 
         // ---- helpers --------------------------------------------------------------------------
 
-        private List<Channel> messagingChannels() {
-            List<Channel> cs = new ArrayList<>();
-            for (Channel c : cfg.channels) {
-                if (c != Channel.VOICE && c != Channel.EMAIL) {
-                    cs.add(c);
-                }
-            }
-            return cs;
-        }
-
-        private Channel pickChannel() {
-            int total = 0;
-            for (int w : channelWeights.values()) {
-                total += w;
-            }
-            int u = rnd.nextInt(total);
-            for (Map.Entry<Channel, Integer> e : channelWeights.entrySet()) {
-                u -= e.getValue();
-                if (u < 0) {
-                    return e.getKey();
-                }
-            }
-            throw new AssertionError();
-        }
-
         private String otherQueue() {
             return pick(cfg.queues);
-        }
-
-        /** A random member of {@code group} other than {@code not}, or of all agents; null with a single agent. */
-        private String pickOther(List<String> group, String not) {
-            List<String> options = new ArrayList<>(group);
-            options.remove(not);
-            if (options.isEmpty()) {
-                options = new ArrayList<>(allAgents);
-                options.remove(not);
-            }
-            return options.isEmpty() ? null : pick(options);
-        }
-
-        private <T> T pick(List<T> list) {
-            return list.get(rnd.nextInt(list.size()));
-        }
-
-        private boolean chance(double p) {
-            return rnd.nextDouble() < p;
         }
 
         /**
@@ -967,32 +863,60 @@ public final class TrafficSimulator {
             return Math.min(gap, fcrWindowMs * 8 / 10);
         }
 
-        /** Uniform in [lo, hi). */
+        private Channel outboundChannel() {
+            return mix.pickOutbound();
+        }
+
+        private Channel surveyChannel(Channel preferred) {
+            return mix.surveyChannel(preferred);
+        }
+
+        private int skewHigh(int lo, int hi) {
+            return draws.skewHigh(lo, hi);
+        }
+
+        private int skewLow(int lo, int hi) {
+            return draws.skewLow(lo, hi);
+        }
+
+        private List<Channel> helpCentreChannels() {
+            return mix.helpCentre();
+        }
+
+        private List<Channel> messagingChannels() {
+            return mix.messaging();
+        }
+
+        private Channel pickChannel() {
+            return mix.pickInbound();
+        }
+
+        private String pickOther(List<String> group, String not) {
+            return staff.pickOther(group, not);
+        }
+
+        private <T> T pick(List<T> list) {
+            return draws.pick(list);
+        }
+
+        private boolean chance(double p) {
+            return draws.chance(p);
+        }
+
         private long between(long lo, long hi) {
-            return hi <= lo ? lo : lo + rnd.nextLong(hi - lo);
+            return draws.between(lo, hi);
         }
 
-        /** {@code t} plus a uniform gap in [lo, hi), moved to a free millisecond of the conversation. */
         private long next(ConversationBuilder b, long t, long lo, long hi) {
-            return b.free(t + Math.max(1, between(lo, hi)));
+            return draws.next(b, t, lo, hi);
         }
 
-        /** Log-normal with the given median and shape, clamped to [lo, hi]. */
         private long logNormal(long median, double sigma, long lo, long hi) {
-            double u1 = 1.0 - rnd.nextDouble();
-            double u2 = rnd.nextDouble();
-            double gaussian = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-            long v = Math.round(median * Math.exp(sigma * gaussian));
-            return Math.max(lo, Math.min(hi, v));
+            return draws.logNormal(median, sigma, lo, hi);
         }
 
-        /** Number of successes before a failure with continuation probability {@code p}, at most {@code max}. */
         private int geometric(double p, int max) {
-            int n = 0;
-            while (n < max && chance(p)) {
-                n++;
-            }
-            return n;
+            return draws.geometric(p, max);
         }
 
         private void count(String key) {
