@@ -1,0 +1,77 @@
+package io.carekpi.tools.sim;
+
+import io.carekpi.schema.Channel;
+import java.util.List;
+
+/**
+ * The base of the plans that write one conversation: the conversation's builder, the run it belongs
+ * to, and the draws as the plans use them. Every helper draws exactly as {@link Draws} says.
+ */
+abstract class ConversationPlan {
+    final PlanningRun run;
+    final Draws draws;
+    final Staff staff;
+    final ConversationBuilder b;
+
+    ConversationPlan(PlanningRun run, ConversationBuilder b) {
+        this.run = run;
+        this.draws = run.draws;
+        this.staff = run.staff;
+        this.b = b;
+    }
+
+    boolean chance(double p) {
+        return draws.chance(p);
+    }
+
+    double uniform() {
+        return draws.uniform();
+    }
+
+    long between(long lo, long hi) {
+        return draws.between(lo, hi);
+    }
+
+    /** {@code t} plus a uniform gap in [lo, hi), moved to a free millisecond of the conversation. */
+    long next(long t, long lo, long hi) {
+        return draws.next(b, t, lo, hi);
+    }
+
+    long logNormal(long median, double sigma, long lo, long hi) {
+        return draws.logNormal(median, sigma, lo, hi);
+    }
+
+    int geometric(double p, int max) {
+        return draws.geometric(p, max);
+    }
+
+    <T> T pick(List<T> list) {
+        return draws.pick(list);
+    }
+
+    String pickOther(List<String> group, String not) {
+        return staff.pickOther(group, not);
+    }
+
+    String otherQueue() {
+        return run.anyQueue();
+    }
+
+    long quiet(long gap) {
+        return run.quiet(gap);
+    }
+
+    void count(String key) {
+        run.count(key);
+    }
+
+    /** One to three surveys after the resolution at {@code res}: see {@link Surveys}. */
+    void surveys(long res, Channel surveyChannel, String agent, boolean email) {
+        new Surveys(run, b).send(res, surveyChannel, agent, email);
+    }
+
+    /** Maybe a wrap-up, then maybe the close, after {@code res}: see {@link WrapUpAndClose}. */
+    void wrapUpAndClose(long res, String agent, WrapUpAndClose.Habit habit) {
+        new WrapUpAndClose(run, b).after(res, agent, habit);
+    }
+}
