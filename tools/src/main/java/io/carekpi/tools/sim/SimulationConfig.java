@@ -24,10 +24,11 @@ import java.util.Objects;
  *   <li>{@code channels}, {@code agents}, {@code queues}: what the traffic uses.</li>
  *   <li>{@code selfServiceSessionsPerConversation}: help-centre sessions (article reads) per first contact.</li>
  *   <li>{@code fcrWindow}, {@code maxWrapUp}: the engine settings the expected values depend on
- *       (default 72 h and 30 min, as the engine's defaults). The engine forgets a resolved or closed
- *       conversation {@code fcrWindow} after its last event, so plans keep every later event of a
- *       conversation (close, survey, reopen) within that time; they also assume the engine's
- *       {@code conversationIdleTimeout} is at least {@link #OPEN_GAP_LIMIT} (default 7 days).</li>
+ *       (default 72 h and 30 min, as the engine's defaults). Plans keep every later event of a
+ *       conversation (close, survey, reopen) within {@code fcrWindow} of its last event, and quiet
+ *       gaps of an open one within {@link #OPEN_GAP_LIMIT}: well inside the engine's memory
+ *       ({@code conversationRetention}, 30 days), so they hold however long it is. Timelines
+ *       beyond {@code fcrWindow} (reopens and surveys days later) are not planned yet.</li>
  * </ul>
  */
 public final class SimulationConfig {
