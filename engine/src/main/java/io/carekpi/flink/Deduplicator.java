@@ -75,6 +75,7 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
             ctx.timerService().registerEventTimeTimer(s.until);
             timer.update(s.until);
         }
+        getRuntimeContext().getLongCounter(Accumulators.UNIQUE).add(1L);
         out.collect(e);
     }
 

@@ -104,8 +104,9 @@ public final class Replay {
         long late = writeSorted(readParts(parts.resolve("late")), byLine, outputDir.resolve("late.jsonl"));
         long lateFacts = readParts(parts.resolve("late-facts")).size();
         FileTrees.deleteRecursively(parts);
-        return new ReplayResult(snapshots, conversations, slaEvents, rejected, late, lateFacts,
-                counter(result, Accumulators.DUPLICATES), counter(result, Accumulators.UNKNOWN_TYPES));
+        return new ReplayResult(counter(result, Accumulators.UNIQUE) - late, counter(result, Accumulators.DUPLICATES),
+                counter(result, Accumulators.UNKNOWN_TYPES), late, rejected, snapshots, conversations, slaEvents,
+                lateFacts);
     }
 
     private static void toFiles(DataStream<String> lines, Path parts, String name) {

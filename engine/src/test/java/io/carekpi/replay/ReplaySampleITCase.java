@@ -44,6 +44,9 @@ class ReplaySampleITCase {
         }
         assertThat(first.rejected()).isEqualTo(3);
         assertThat(first.duplicates()).isEqualTo(1);
+        long lines = Files.readAllLines(SAMPLE).stream().filter(l -> !l.isBlank()).count();
+        assertThat(first.records()).as("every line counted once, in one class").isEqualTo(lines);
+        assertThat(first.accepted()).isEqualTo(lines - 3 - 1);
         List<String> sla = Files.readAllLines(dir.resolve("a/sla.jsonl"));
         assertThat(sla).extracting(l -> l.replaceAll(".*\"slaEventId\":\"([^\"]+)\".*", "$1")).containsExactly(
                 "call-1:FIRST_RESPONSE:1:WARNING", "call-2:FIRST_RESPONSE:1:WARNING", "call-2:FIRST_RESPONSE:1:BREACHED");

@@ -229,6 +229,9 @@ class ReplayDayITCase {
         assertThat(r.first().lateFacts()).isZero();
         assertThat(r.first().unknownTypes()).isZero();
         assertThat(Files.size(r.out().resolve("late.jsonl"))).isZero();
+        assertThat(r.first().records()).as("every line of the file counted once, in one class")
+                .isEqualTo(r.file().lines().size());
+        assertThat(r.first().accepted()).isEqualTo(r.file().lines().size() - INVALID_LINES - r.file().duplicates());
     }
 
     // ---- (c) minutes add up to the day --------------------------------------------------------------
