@@ -16,7 +16,13 @@ public record RawInput(String text, byte[] bytes, long seq, String origin) {
         return new RawInput(null, bytes, seq, origin);
     }
 
-    /** The input as text for a dead-letter record: the line itself, or Avro bytes as hex. */
+    /** How many bytes of a binary input {@link #describe} shows as hex (the bytes themselves go on whole). */
+    public static final int DESCRIBED_BYTES = 512;
+
+    /**
+     * The input as text for a dead-letter record: the line itself, or Avro bytes as hex (the first
+     * {@link #DESCRIBED_BYTES}, then the length: a dead letter of binary input carries its bytes).
+     */
     public String describe() {
         if (text != null) {
             return text;
@@ -24,9 +30,13 @@ public record RawInput(String text, byte[] bytes, long seq, String origin) {
         if (bytes == null) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        int shown = Math.min(bytes.length, DESCRIBED_BYTES);
+        StringBuilder sb = new StringBuilder(shown * 2 + 32);
+        for (int i = 0; i < shown; i++) {
+            sb.append(Character.forDigit((bytes[i] >> 4) & 0xf, 16)).append(Character.forDigit(bytes[i] & 0xf, 16));
+        }
+        if (shown < bytes.length) {
+            sb.append("…[").append(bytes.length).append(" bytes]");
         }
         return sb.toString();
     }

@@ -68,7 +68,11 @@ public final class EventDecoder implements Serializable {
         if (timeProblem != null) {
             return Decoded.rejected(Rejection.of(raw, timeProblem));
         }
-        return validated(e, raw.seq(), raw.origin());
+        String problem = EventValidator.problem(e);
+        if (problem != null) {
+            return Decoded.rejected(Rejection.of(raw, problem)); // the input as it came, not the event re-encoded
+        }
+        return Decoded.event(new DecodedEvent(e, raw.seq()));
     }
 
     /** Validates an event already decoded by its container (a datum of an Avro file). */
@@ -77,14 +81,10 @@ public final class EventDecoder implements Serializable {
         if (timeProblem != null) {
             return Decoded.rejected(Rejection.ofEvent(EventJson.encode(e), timeProblem, seq, null));
         }
-        return validated(e, seq, null);
-    }
-
-    private static Decoded validated(InteractionEvent e, long seq, String origin) {
         String problem = EventValidator.problem(e);
         if (problem != null) {
-            // The event as JSON, not the input: what was read, in one form for every input format.
-            return Decoded.rejected(Rejection.ofEvent(EventJson.encode(e), problem, seq, origin));
+            // A container's datum has no bytes of its own: the event as JSON.
+            return Decoded.rejected(Rejection.ofEvent(EventJson.encode(e), problem, seq, null));
         }
         return Decoded.event(new DecodedEvent(e, seq));
     }

@@ -51,7 +51,14 @@ public final class KafkaTopics {
 
     /** Produces raw values (e.g. garbage bytes) keyed by {@code key}. */
     public static void produceRaw(String bootstrap, String topic, String key, List<byte[]> values) throws Exception {
+        produceRaw(bootstrap, topic, key, values, new Properties());
+    }
+
+    /** {@link #produceRaw(String, String, String, List)} with more producer properties (e.g. max.request.size). */
+    public static void produceRaw(String bootstrap, String topic, String key, List<byte[]> values, Properties more)
+            throws Exception {
         Properties p = new Properties();
+        p.putAll(more);
         p.setProperty("bootstrap.servers", bootstrap);
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -63,6 +70,20 @@ public final class KafkaTopics {
             for (java.util.concurrent.Future<?> f : sent) {
                 f.get();
             }
+        }
+    }
+
+    /** Lets a topic hold records up to {@code bytes} long (the broker's default is about 1 MiB). */
+    public static void allowRecordsOf(String bootstrap, String topic, int bytes) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            var op = new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", Integer.toString(bytes)),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(op))).all().get();
         }
     }
 

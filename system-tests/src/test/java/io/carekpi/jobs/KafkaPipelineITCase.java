@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -135,5 +136,43 @@ class KafkaPipelineITCase {
             assertThat(KafkaTopics.readAll(broker.bootstrapServers(), topic)).as("timestamps on %s", topic)
                     .allSatisfy(r -> assertThat(r.timestamp()).isGreaterThanOrEqualTo(started - 60_000));
         }
+    }
+
+    @Test
+    void aRecordLargerThanTheDeadLetterLimitIsDeadLetteredCutAndTheJobGoesOn() throws Exception {
+        EngineConfig config = EngineConfig.load(Repository.path("jobs/kpi-engine/config.yaml"));
+        KafkaSettings d = KafkaSettings.defaults(broker.bootstrapServers());
+        KafkaSettings s = new KafkaSettings(d.bootstrapServers(), d.clientProperties(), "big.events", "big.kpi",
+                "big.sla", "big.conversations", "big.dlq", "big.queue", "carekpi-big", "carekpi-big",
+                d.deliveryGuarantee());
+        broker.createCareTopics(s);
+        int size = 3 * 1024 * 1024;
+        KafkaTopics.allowRecordsOf(broker.bootstrapServers(), s.eventsTopic(), size + 1024);
+        List<InteractionEvent> events = sampleEvents();
+        KafkaTopics.produce(broker.bootstrapServers(), s.eventsTopic(), events.subList(0, events.size() / 2));
+        byte[] huge = new byte[size]; // not Avro: a dead letter three times the sink's request limit
+        java.util.Arrays.fill(huge, (byte) 7);
+        Properties large = new Properties();
+        large.setProperty("max.request.size", Integer.toString(size + 1024));
+        KafkaTopics.produceRaw(broker.bootstrapServers(), s.eventsTopic(), "huge", List.of(huge), large);
+        KafkaTopics.produce(broker.bootstrapServers(), s.eventsTopic(), events.subList(events.size() / 2, events.size()));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        LiveJob.build(env, config, s, true);
+        env.execute("kafka pipeline with a huge record");
+
+        List<ConsumerRecord<byte[], byte[]>> dlq = KafkaTopics.readAll(broker.bootstrapServers(), s.dlqTopic());
+        assertThat(dlq).singleElement().satisfies(r -> {
+            assertThat(r.value()).hasSize(DeadLetterSerializer.MAX_VALUE_BYTES);
+            assertThat(new String(r.headers().lastHeader(DeadLetterSerializer.TRUNCATED).value(),
+                    StandardCharsets.UTF_8)).isEqualTo(Integer.toString(size));
+        });
+        Path replayDir = Files.createDirectories(dir.resolve("big"));
+        PipelineFixture.replay(events, config, replayDir);
+        assertThat(KpiComparison.differences(KpiComparison.replayKpis(replayDir.resolve("replay")),
+                KpiComparison.latestKafkaKpis(KafkaTopics.readAll(broker.bootstrapServers(), s.kpiTopic()))))
+                .as("every other event counted as without the huge record").isEmpty();
     }
 }
