@@ -41,7 +41,8 @@ class EndToEndITCase {
 
     @Test
     void kafkaAndInfluxOutputsOfALiveRunEqualTheReplayOfTheSameDay() throws Exception {
-        try (LivePipelineRun run = LivePipelineRun.run(dir, DAY, 1500, 42)) {
+        // with the timelines of real sources: reopens and surveys days later, re-deliveries hours later
+        try (LivePipelineRun run = LivePipelineRun.runWithTimelines(dir, DAY, 1500, 42)) {
             Map<String, JsonNode> expected = run.expectedKpis;
             Map<String, JsonNode> kafka = KpiComparison.latestKafkaKpis(
                     KafkaTopics.readAll(run.broker.bootstrapServers(), KafkaSettings.KPI));

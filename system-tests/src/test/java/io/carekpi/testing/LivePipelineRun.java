@@ -64,10 +64,31 @@ public final class LivePipelineRun implements AutoCloseable {
                 .deliver(new DeliveryOptions(seed, Duration.ofSeconds(5), 0.01, 0)).arrivals();
     }
 
+    /**
+     * One simulated day with the timelines of real sources ({@code realWorldTimelines}: reopens and
+     * surveys days later, surveys of conversations never seen, re-deliveries hours later, conflicting
+     * copies) in arrival order: 5 s of disorder, 1 % duplicates. Not {@link #simulatedDay}, which the
+     * kept upgrade savepoint needs unchanged.
+     */
+    public static List<InteractionEvent> simulatedDayWithTimelines(LocalDate day, int conversations, long seed) {
+        return TrafficSimulator.simulate(SimulationConfig.builder().seed(seed).firstDay(day)
+                        .conversationsPerDay(conversations).realWorldTimelines(true).build())
+                .deliver(new DeliveryOptions(seed, Duration.ofSeconds(5), 0.01, 0)).arrivals();
+    }
+
     /** Runs the day through the live job and replays it; {@code dir} holds the broker and the replay. */
     public static LivePipelineRun run(Path dir, LocalDate day, int conversations, long seed) throws Exception {
+        return run(dir, day, simulatedDay(day, conversations, seed));
+    }
+
+    /** As {@link #run(Path, LocalDate, int, long)}, on {@link #simulatedDayWithTimelines}. */
+    public static LivePipelineRun runWithTimelines(Path dir, LocalDate day, int conversations, long seed)
+            throws Exception {
+        return run(dir, day, simulatedDayWithTimelines(day, conversations, seed));
+    }
+
+    private static LivePipelineRun run(Path dir, LocalDate day, List<InteractionEvent> arrivals) throws Exception {
         EngineConfig config = testConfig();
-        List<InteractionEvent> arrivals = simulatedDay(day, conversations, seed);
         LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"));
         LocalInflux influx = null;
         try {

@@ -51,6 +51,12 @@ final class ConversationBuilder {
     /** A transfer, escalation or reopen happened: later resolutions are not FCR-eligible. */
     private boolean disqualified;
     private boolean closed;
+    /** Agent messages so far, the latest customer message, the latest event that ends a pending wait. */
+    private int agentMessages;
+    private long lastCustomerMessage = Long.MIN_VALUE;
+    private long lastWaitEnd = Long.MIN_VALUE;
+    /** The longest quiet time the plan may leave (0: only the limits of {@link #checkStateIsKept}). */
+    private long quietLimitMs;
 
     /** The open segment's agent (null: none), its start, its holds so far, an open hold's start. */
     private String segmentAgent;
@@ -116,6 +122,29 @@ final class ConversationBuilder {
         return closed;
     }
 
+    /** An agent has written in this conversation (so its first response, if inbound, is given). */
+    boolean hadAgentMessage() {
+        return agentMessages > 0;
+    }
+
+    /**
+     * A customer message is still waiting for a reply (no agent message, resolution or close after
+     * it): a later customer message would start no new wait.
+     */
+    boolean replyPending() {
+        return lastCustomerMessage > lastWaitEnd;
+    }
+
+    /** The conversation's events so far, in plan order. */
+    List<InteractionEvent> ownEvents() {
+        return java.util.Collections.unmodifiableList(own);
+    }
+
+    /** Lets the plan leave quiet times up to {@code ms} (the engine remembers the conversation that long). */
+    void allowQuietUpTo(long ms) {
+        quietLimitMs = ms;
+    }
+
     /** Latest end of an explicitly ended wrap-up (or MIN_VALUE). */
     long latestWrapUpEnd() {
         long m = Long.MIN_VALUE;
@@ -136,10 +165,6 @@ final class ConversationBuilder {
 
     private void book(LedgerField f, long at, long value) {
         ledger.add(f, at, channel, value);
-    }
-
-    private void bookOn(Channel c, LedgerField f, long at, long value) {
-        ledger.add(f, at, c, value);
     }
 
     private InteractionEvent emit(long t, EventType type, String agent, Survey survey, Channel eventChannel) {
@@ -197,6 +222,7 @@ final class ConversationBuilder {
     void customerMessage(long t) {
         emit(t, EventType.CUSTOMER_MESSAGE, null);
         book(CUSTOMER_MESSAGES, t, 1);
+        lastCustomerMessage = Math.max(lastCustomerMessage, t);
     }
 
     void botMessage(long t) {
@@ -218,6 +244,8 @@ final class ConversationBuilder {
         }
         emit(t, EventType.AGENT_MESSAGE, withAgentId ? agent : null);
         book(AGENT_MESSAGES, t, 1);
+        agentMessages++;
+        lastWaitEnd = Math.max(lastWaitEnd, t);
         if (segmentAgent == null) {
             startSegment(actor, t);
         }
@@ -296,6 +324,7 @@ final class ConversationBuilder {
     void resolved(long t, String agentOnEvent, boolean botContained) {
         emit(t, EventType.RESOLVED, agentOnEvent);
         book(RESOLVED, t, 1);
+        lastWaitEnd = Math.max(lastWaitEnd, t);
         book(RESOLUTION_SUM_MS, t, t - openedAt);
         if (botContained) {
             book(BOT_CONTAINED, t, 1);
@@ -333,6 +362,7 @@ final class ConversationBuilder {
         }
         emit(t, EventType.CONVERSATION_CLOSED, null);
         closed = true;
+        lastWaitEnd = Math.max(lastWaitEnd, t);
         endSegment(t);
         settleForgottenWrapUps(t);
     }
@@ -432,7 +462,7 @@ final class ConversationBuilder {
             }
             if (i + 1 < byTime.size()) {
                 long gap = byTime.get(i + 1).getOccurredAt().toEpochMilli() - e.getOccurredAt().toEpochMilli();
-                if (gap >= (resolved || isClosed ? fcrWindowMs : openLimit)) {
+                if (gap >= Math.max(resolved || isClosed ? fcrWindowMs : openLimit, quietLimitMs)) {
                     throw new IllegalStateException(id + ": " + gap + " ms without events after " + e.getType()
                             + ": the engine would have forgotten the conversation");
                 }
@@ -446,27 +476,53 @@ final class ConversationBuilder {
      */
     void survey(long t, SurveyKind kind, int score, Integer scaleMax, String agent, Channel eventChannel) {
         emit(t, EventType.SURVEY_RESPONSE, agent, new Survey(kind, score, scaleMax), eventChannel);
-        Channel surveyChannel = eventChannel == Channel.UNKNOWN ? channel : eventChannel;
+        bookSurvey(ledger, eventChannel == Channel.UNKNOWN ? channel : eventChannel, t, kind, score, scaleMax);
+    }
+
+    /**
+     * A survey of a conversation the engine does not remember (or never saw): it opens nothing and
+     * counts on its own channel, {@code UNKNOWN} when it has none.
+     */
+    static InteractionEvent surveyOfUnseenConversation(String conversationId, long t, Channel eventChannel,
+                                                        String agent, String queue, SurveyKind kind, int score,
+                                                        Integer scaleMax, ExpectedLedger.Builder ledger) {
+        bookSurvey(ledger, eventChannel, t, kind, score, scaleMax);
+        return InteractionEvent.newBuilder()
+                .setEventId(conversationId + "-1")
+                .setOccurredAt(Instant.ofEpochMilli(t))
+                .setConversationId(conversationId)
+                .setCustomerId(null)
+                .setChannel(eventChannel)
+                .setType(EventType.SURVEY_RESPONSE)
+                .setAgentId(agent)
+                .setQueue(queue)
+                .setSurvey(new Survey(kind, score, scaleMax))
+                .setArticle(null)
+                .build();
+    }
+
+    private static void bookSurvey(ExpectedLedger.Builder ledger, Channel surveyChannel, long t, SurveyKind kind,
+                                   int score, Integer scaleMax) {
         switch (kind) {
             case CSAT -> {
                 int max = scaleMax == null ? 5 : scaleMax;
-                bookOn(surveyChannel, CSAT_RESPONSES, t, 1);
-                bookOn(surveyChannel, CSAT_SCORE_SUM, t, score);
+                ledger.add(CSAT_RESPONSES, t, surveyChannel, 1);
+                ledger.add(CSAT_SCORE_SUM, t, surveyChannel, score);
                 // satisfied: score >= ceil(0.8 * max), in integers: 5 * score >= 4 * max
-                bookOn(surveyChannel, CSAT_SATISFIED, t, 5L * score >= 4L * max ? 1 : 0);
+                ledger.add(CSAT_SATISFIED, t, surveyChannel, 5L * score >= 4L * max ? 1 : 0);
             }
             case NPS -> {
-                bookOn(surveyChannel, NPS_RESPONSES, t, 1);
-                bookOn(surveyChannel, NPS_PROMOTERS, t, score >= 9 ? 1 : 0);
-                bookOn(surveyChannel, NPS_DETRACTORS, t, score <= 6 ? 1 : 0);
+                ledger.add(NPS_RESPONSES, t, surveyChannel, 1);
+                ledger.add(NPS_PROMOTERS, t, surveyChannel, score >= 9 ? 1 : 0);
+                ledger.add(NPS_DETRACTORS, t, surveyChannel, score <= 6 ? 1 : 0);
             }
             case CES -> {
-                bookOn(surveyChannel, CES_RESPONSES, t, 1);
-                bookOn(surveyChannel, CES_SCORE_SUM, t, score);
+                ledger.add(CES_RESPONSES, t, surveyChannel, 1);
+                ledger.add(CES_SCORE_SUM, t, surveyChannel, score);
             }
             case AGENT_SATISFACTION -> {
-                bookOn(surveyChannel, AGENT_SAT_RESPONSES, t, 1);
-                bookOn(surveyChannel, AGENT_SAT_SCORE_SUM, t, score);
+                ledger.add(AGENT_SAT_RESPONSES, t, surveyChannel, 1);
+                ledger.add(AGENT_SAT_SCORE_SUM, t, surveyChannel, score);
             }
             default -> throw new IllegalArgumentException("survey kind " + kind);
         }

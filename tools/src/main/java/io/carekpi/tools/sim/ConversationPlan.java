@@ -14,8 +14,13 @@ abstract class ConversationPlan {
     final ConversationBuilder b;
 
     ConversationPlan(PlanningRun run, ConversationBuilder b) {
+        this(run, b, run.draws);
+    }
+
+    /** A plan drawing from {@code draws} instead of the run's (the timelines' own stream). */
+    ConversationPlan(PlanningRun run, ConversationBuilder b, Draws draws) {
         this.run = run;
-        this.draws = run.draws;
+        this.draws = draws;
         this.staff = run.staff;
         this.b = b;
     }

@@ -78,6 +78,9 @@ final class CustomerJourney {
             case EMAIL -> new EmailTicket(run, b, t0).plan();
             default -> new MessagingChat(run, b, t0, false).plan();
         };
+        if (run.timelines != null) {
+            r = run.timelines.extend(r);
+        }
         b.finish();
         run.record(b, customer.customerId, r.scenario(), false, contact);
         return r;

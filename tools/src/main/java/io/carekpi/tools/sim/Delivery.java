@@ -9,7 +9,9 @@ import io.carekpi.schema.SurveyKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -25,19 +27,31 @@ public final class Delivery {
 
     public static DeliveredTraffic deliver(List<InteractionEvent> events, List<Channel> channels,
                                            DeliveryOptions options) {
+        return deliver(events, List.of(), channels, options);
+    }
+
+    /**
+     * As {@link #deliver(List, List, DeliveryOptions)}, plus {@code lateCopies} of some of the events,
+     * each arriving {@link LateCopy#after()} after its original (counted as duplicates).
+     */
+    public static DeliveredTraffic deliver(List<InteractionEvent> events, List<LateCopy> lateCopies,
+                                           List<Channel> channels, DeliveryOptions options) {
         SplittableRandom rnd = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + 0x5DEECE66DL);
         long disorder = options.maxDisorder().toMillis();
         List<Arrival> arrivals = new ArrayList<>(events.size());
         long duplicates = 0;
+        long[] arrivedAt = new long[events.size()];
         for (int i = 0; i < events.size(); i++) {
             InteractionEvent e = events.get(i);
             long t = e.getOccurredAt().toEpochMilli();
-            arrivals.add(new Arrival(t + rnd.nextLong(disorder + 1), i, 0, e));
+            arrivedAt[i] = t + rnd.nextLong(disorder + 1);
+            arrivals.add(new Arrival(arrivedAt[i], i, 0, e));
             if (options.duplicateFraction() > 0 && rnd.nextDouble() < options.duplicateFraction()) {
                 arrivals.add(new Arrival(t + rnd.nextLong(disorder + 1), i, 1, e));
                 duplicates++;
             }
         }
+        duplicates += addLateCopies(events, lateCopies, arrivedAt, arrivals);
         arrivals.sort(Comparator.comparingLong(Arrival::at).thenComparingInt(Arrival::index)
                 .thenComparingInt(Arrival::copy));
 
@@ -63,6 +77,27 @@ public final class Delivery {
             }
         }
         return new DeliveredTraffic(ordered, lines, duplicates, bad);
+    }
+
+    /** Each copy after its original's arrival, ordered after it on a tie; returns their number. */
+    private static int addLateCopies(List<InteractionEvent> events, List<LateCopy> lateCopies, long[] arrivedAt,
+                                     List<Arrival> arrivals) {
+        if (lateCopies.isEmpty()) {
+            return 0;
+        }
+        Map<InteractionEvent, Integer> index = new IdentityHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            index.put(events.get(i), i);
+        }
+        int copy = 2;
+        for (LateCopy c : lateCopies) {
+            Integer i = index.get(c.original());
+            if (i == null) {
+                throw new IllegalArgumentException("a late copy of an event that is not delivered: " + c.original());
+            }
+            arrivals.add(new Arrival(arrivedAt[i] + c.after().toMillis(), i, copy++, c.copy()));
+        }
+        return lateCopies.size();
     }
 
     private static String invalidLine(InvalidLine.Kind kind, int k, List<InteractionEvent> events,

@@ -21,6 +21,8 @@ final class PlanningRun {
     final ExpectedLedger.Builder ledger;
     final long fcrWindowMs;
     final long maxWrapUpMs;
+    /** The timelines of real sources over days, or null when they are off (the default). */
+    final Timelines timelines;
     private final List<InteractionEvent> events = new ArrayList<>();
     private final List<CustomerHistory> customers = new ArrayList<>();
     private final List<PlannedConversation> planned = new ArrayList<>();
@@ -38,6 +40,7 @@ final class PlanningRun {
         this.maxWrapUpMs = cfg.maxWrapUp.toMillis();
         this.staff = new Staff(cfg.agents, draws);
         this.mix = new ChannelMix(cfg.channels, draws);
+        this.timelines = cfg.realWorldTimelines ? new Timelines(this) : null;
     }
 
     CustomerHistory newCustomer() {
@@ -59,6 +62,9 @@ final class PlanningRun {
     void record(ConversationBuilder b, String customerId, String scenario, boolean outbound, int contact) {
         count("scenario." + scenario);
         count("channel." + b.channel());
+        if (timelines != null) {
+            timelines.copies(b);
+        }
         planned.add(new PlannedConversation(b.id(), b.channel(), customerId, scenario, outbound, contact,
                 Instant.ofEpochMilli(b.openedAt()), b.events()));
     }
@@ -105,6 +111,7 @@ final class PlanningRun {
         }
         List<InteractionEvent> ordered = new ArrayList<>(events);
         ordered.sort(Comparator.comparing(InteractionEvent::getOccurredAt)); // stable: plan order on ties
-        return new Simulation(cfg, ordered, ledger.build(), planned, stats);
+        List<LateCopy> copies = timelines == null ? List.of() : timelines.lateCopies();
+        return new Simulation(cfg, ordered, copies, ledger.build(), planned, stats);
     }
 }

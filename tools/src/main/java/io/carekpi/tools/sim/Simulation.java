@@ -14,14 +14,16 @@ import java.util.Map;
 public final class Simulation {
     private final SimulationConfig config;
     private final List<InteractionEvent> events;
+    private final List<LateCopy> lateCopies;
     private final ExpectedLedger ledger;
     private final List<PlannedConversation> conversations;
     private final Map<String, Long> stats;
 
-    Simulation(SimulationConfig config, List<InteractionEvent> events, ExpectedLedger ledger,
-               List<PlannedConversation> conversations, Map<String, Long> stats) {
+    Simulation(SimulationConfig config, List<InteractionEvent> events, List<LateCopy> lateCopies,
+               ExpectedLedger ledger, List<PlannedConversation> conversations, Map<String, Long> stats) {
         this.config = config;
         this.events = Collections.unmodifiableList(events);
+        this.lateCopies = List.copyOf(lateCopies);
         this.ledger = ledger;
         this.conversations = Collections.unmodifiableList(conversations);
         this.stats = Collections.unmodifiableMap(stats);
@@ -34,6 +36,14 @@ public final class Simulation {
     /** Every planned event once, ordered by {@code occurredAt} (ties in plan order). */
     public List<InteractionEvent> events() {
         return events;
+    }
+
+    /**
+     * Copies of events that arrive after their original (re-deliveries hours later, conflicting
+     * copies): planned only with {@link SimulationConfig#realWorldTimelines}, added by {@link #deliver}.
+     */
+    public List<LateCopy> lateCopies() {
+        return lateCopies;
     }
 
     public ExpectedLedger ledger() {
@@ -56,6 +66,6 @@ public final class Simulation {
 
     /** The events as they would arrive: see {@link Delivery}. */
     public DeliveredTraffic deliver(DeliveryOptions options) {
-        return Delivery.deliver(events, config.channels, options);
+        return Delivery.deliver(events, lateCopies, config.channels, options);
     }
 }

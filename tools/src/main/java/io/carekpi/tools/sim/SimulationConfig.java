@@ -27,13 +27,26 @@ import java.util.Objects;
  *       (default 72 h and 30 min, as the engine's defaults). Plans keep every later event of a
  *       conversation (close, survey, reopen) within {@code fcrWindow} of its last event, and quiet
  *       gaps of an open one within {@link #OPEN_GAP_LIMIT}: well inside the engine's memory
- *       ({@code conversationRetention}, 30 days), so they hold however long it is. Timelines
- *       beyond {@code fcrWindow} (reopens and surveys days later) are not planned yet.</li>
+ *       ({@code conversationRetention}, 30 days), so they hold however long it is.</li>
+ *   <li>{@code realWorldTimelines} (off by default): also plan what real sources do over days, see
+ *       {@link Timelines}: tickets reopened days after their resolution (beyond {@code fcrWindow},
+ *       within {@link #CONVERSATION_RETENTION}), surveys up to a week after the conversation, some
+ *       without a channel, surveys of conversations the simulated period never saw, webhook
+ *       re-deliveries hours later and conflicting copies of an event id (the first one to arrive
+ *       counts). These plans need the engine's memory to be at least {@link #CONVERSATION_RETENTION}.
+ *       Off, the traffic of a seed is exactly what it was before the switch existed (a kept
+ *       savepoint was taken on it); on, the timelines draw from a random stream of their own (the
+ *       rest of the traffic changes only where a customer comes back after an extended conversation).</li>
  * </ul>
  */
 public final class SimulationConfig {
     /** The longest quiet time the plans leave in a conversation that is still open (not resolved, not closed). */
     public static final Duration OPEN_GAP_LIMIT = Duration.ofDays(3);
+    /**
+     * The engine's default {@code conversationRetention}: with {@code realWorldTimelines}, quiet gaps
+     * of a conversation stay well below it (at most 28 days).
+     */
+    public static final Duration CONVERSATION_RETENTION = Duration.ofDays(30);
 
     public final long seed;
     public final LocalDate firstDay;
@@ -46,6 +59,7 @@ public final class SimulationConfig {
     public final double selfServiceSessionsPerConversation;
     public final Duration fcrWindow;
     public final Duration maxWrapUp;
+    public final boolean realWorldTimelines;
 
     private SimulationConfig(Builder b) {
         this.seed = b.seed;
@@ -85,6 +99,7 @@ public final class SimulationConfig {
             throw new IllegalArgumentException("maxWrapUp must be at least 5m and at most half the fcrWindow");
         }
         this.maxWrapUp = b.maxWrapUp;
+        this.realWorldTimelines = b.realWorldTimelines;
     }
 
     public static Builder builder() {
@@ -101,7 +116,8 @@ public final class SimulationConfig {
         return "SimulationConfig{seed=" + seed + ", firstDay=" + firstDay + ", days=" + days + ", zone=" + zone
                 + ", conversationsPerDay=" + conversationsPerDay + ", channels=" + channels + ", agents=" + agents
                 + ", queues=" + queues + ", selfService=" + selfServiceSessionsPerConversation
-                + ", fcrWindow=" + fcrWindow + ", maxWrapUp=" + maxWrapUp + "}";
+                + ", fcrWindow=" + fcrWindow + ", maxWrapUp=" + maxWrapUp
+                + (realWorldTimelines ? ", realWorldTimelines=true" : "") + "}";
     }
 
     /** Mutable builder with defaults: one UTC day, 1000 contacts, every channel, 40 agents, 4 queues. */
@@ -117,6 +133,7 @@ public final class SimulationConfig {
         private double selfServiceSessionsPerConversation = 0.4;
         private Duration fcrWindow = Duration.ofHours(72);
         private Duration maxWrapUp = Duration.ofMinutes(30);
+        private boolean realWorldTimelines;
 
         public Builder seed(long seed) {
             this.seed = seed;
@@ -184,6 +201,12 @@ public final class SimulationConfig {
 
         public Builder maxWrapUp(Duration maxWrapUp) {
             this.maxWrapUp = maxWrapUp;
+            return this;
+        }
+
+        /** Adds the timelines of real sources over days (off by default): see {@link Timelines}. */
+        public Builder realWorldTimelines(boolean on) {
+            this.realWorldTimelines = on;
             return this;
         }
 

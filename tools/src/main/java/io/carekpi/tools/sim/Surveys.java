@@ -12,7 +12,7 @@ import java.util.List;
  * {@code scaleMax}, scores skewed high (low for effort), some naming the agent.
  */
 final class Surveys extends ConversationPlan {
-    private static final List<SurveyKind> KINDS = List.of(SurveyKind.CSAT, SurveyKind.CSAT, SurveyKind.NPS,
+    static final List<SurveyKind> KINDS = List.of(SurveyKind.CSAT, SurveyKind.CSAT, SurveyKind.NPS,
             SurveyKind.CES, SurveyKind.AGENT_SATISFACTION);
     private static final List<Integer> CSAT_SCALES = Arrays.asList(null, 5, 10, 3, 7);
     private static final List<Integer> CES_SCALES = Arrays.asList(null, 7, 5);
@@ -20,6 +20,10 @@ final class Surveys extends ConversationPlan {
 
     Surveys(PlanningRun run, ConversationBuilder b) {
         super(run, b);
+    }
+
+    Surveys(PlanningRun run, ConversationBuilder b, Draws draws) {
+        super(run, b, draws);
     }
 
     /** One to three surveys after a resolution at {@code res}, on {@code surveyChannel}. */
@@ -32,12 +36,11 @@ final class Surveys extends ConversationPlan {
         }
     }
 
-    private void sendOne(long t, Channel surveyChannel, String agent) {
+    /** One survey at {@code t} on {@code surveyChannel} ({@code UNKNOWN}: the conversation's), of a random kind. */
+    void sendOne(long t, Channel surveyChannel, String agent) {
         SurveyKind kind = pick(KINDS);
         Integer scaleMax = scaleMax(kind);
-        int max = scaleMax != null ? scaleMax : defaultScaleMax(kind);
-        int min = kind == SurveyKind.NPS ? 0 : 1;
-        int score = kind == SurveyKind.CES ? draws.skewLow(min, max) : draws.skewHigh(min, max);
+        int score = score(kind, scaleMax);
         String on = kind == SurveyKind.AGENT_SATISFACTION && agent != null && chance(0.6) ? agent
                 : chance(0.1) ? agent : null;
         b.survey(t, kind, score, scaleMax, on, surveyChannel);
@@ -47,8 +50,15 @@ final class Surveys extends ConversationPlan {
         }
     }
 
+    /** A score on the survey's scale, skewed high (low for effort) (one draw). */
+    int score(SurveyKind kind, Integer scaleMax) {
+        int max = scaleMax != null ? scaleMax : defaultScaleMax(kind);
+        int min = kind == SurveyKind.NPS ? 0 : 1;
+        return kind == SurveyKind.CES ? draws.skewLow(min, max) : draws.skewHigh(min, max);
+    }
+
     /** The survey's {@code scaleMax}, or null for the kind's default scale (one draw). */
-    private Integer scaleMax(SurveyKind kind) {
+    Integer scaleMax(SurveyKind kind) {
         return switch (kind) {
             case CSAT -> pick(CSAT_SCALES);
             case NPS -> chance(0.5) ? null : 10;
@@ -57,7 +67,7 @@ final class Surveys extends ConversationPlan {
         };
     }
 
-    private static int defaultScaleMax(SurveyKind kind) {
+    static int defaultScaleMax(SurveyKind kind) {
         return switch (kind) {
             case NPS -> 10;
             case CES -> 7;

@@ -59,6 +59,9 @@ public final class TrafficSimulator {
             LocalDate day = config.firstDay.plusDays(d);
             planFirstContacts(run, journeys, day);
             planHelpCentreSessions(run, day);
+            if (run.timelines != null) {
+                run.timelines.surveysOfUnseenConversations(day);
+            }
         }
         return run.finish();
     }
