@@ -59,7 +59,7 @@ public final class ConversationTracker implements Serializable {
      * A survey never opens a conversation (SPEC section 1): one for a conversation not remembered
      * (answered after it was forgotten, or never seen) counts on its own and keeps no state.
      */
-    public static boolean opensNothing(Conversation s, InteractionEvent e) {
+    private static boolean opensNothing(Conversation s, InteractionEvent e) {
         return !s.isOpened() && e.getType() == io.carekpi.schema.EventType.SURVEY_RESPONSE;
     }
 

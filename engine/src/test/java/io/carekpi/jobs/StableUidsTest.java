@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carekpi.config.EngineConfig;
 import io.carekpi.connectors.influx.InfluxConnection;
 import io.carekpi.connectors.kafka.KafkaSettings;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

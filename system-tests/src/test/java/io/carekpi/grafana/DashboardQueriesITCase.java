@@ -12,7 +12,6 @@ import io.carekpi.grafana.GrafanaProvisioning.Dashboard;
 import io.carekpi.grafana.GrafanaProvisioning.Query;
 import io.carekpi.kpi.Counter;
 import io.carekpi.testing.KafkaTopics;
-import io.carekpi.testing.KpiComparison;
 import io.carekpi.testing.LivePipelineRun;
 import io.carekpi.testing.MiniClusters;
 import java.nio.file.Path;

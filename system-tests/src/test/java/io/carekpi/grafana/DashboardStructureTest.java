@@ -13,7 +13,6 @@ import io.carekpi.grafana.InfluxQl.Call;
 import io.carekpi.grafana.InfluxQl.Condition;
 import io.carekpi.grafana.InfluxQl.Statement;
 import io.carekpi.kpi.Counter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
