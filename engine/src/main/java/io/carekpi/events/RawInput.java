@@ -4,16 +4,16 @@ package io.carekpi.events;
  * One input record as it came: a JSON line ({@link #text}) or Avro bytes ({@link #bytes}), with
  * its position in the input ({@link #seq}: line number of a file, record number of an Avro file,
  * offset of a Kafka partition), which breaks ties between events of one conversation at the same
- * instant, and where it came from ({@link #origin}, e.g. {@code care.events-3@1042}; null for files).
+ * instant.
  */
-public record RawInput(String text, byte[] bytes, long seq, String origin) {
+public record RawInput(String text, byte[] bytes, long seq) {
 
     public static RawInput json(String line, long seq) {
-        return new RawInput(line, null, seq, null);
+        return new RawInput(line, null, seq);
     }
 
-    public static RawInput avro(byte[] bytes, long seq, String origin) {
-        return new RawInput(null, bytes, seq, origin);
+    public static RawInput avro(byte[] bytes, long seq) {
+        return new RawInput(null, bytes, seq);
     }
 
     /** How many bytes of a binary input {@link #describe} shows as hex (the bytes themselves go on whole). */

@@ -13,13 +13,18 @@ package io.carekpi.events;
  */
 public record Rejection(String input, byte[] bytes, String reason, long seq, String origin) {
 
-    /** The input record itself, rejected for {@code reason}. */
+    /** The input record itself, rejected for {@code reason} (its origin, if any, added by {@link #from}). */
     public static Rejection of(RawInput raw, String reason) {
-        return new Rejection(raw.describe(), raw.bytes(), reason, raw.seq(), raw.origin());
+        return new Rejection(raw.describe(), raw.bytes(), reason, raw.seq(), null);
     }
 
-    /** A decoded event, rejected for {@code reason}; {@code json} is the event as JSON. */
-    public static Rejection ofEvent(String json, String reason, long seq, String origin) {
-        return new Rejection(json, null, reason, seq, origin);
+    /** A decoded event with no bytes of its own (a container's datum, a late event), as JSON. */
+    public static Rejection ofEvent(String json, String reason, long seq) {
+        return new Rejection(json, null, reason, seq, null);
+    }
+
+    /** This rejection, from {@code origin}. */
+    public Rejection from(String origin) {
+        return new Rejection(input, bytes, reason, seq, origin);
     }
 }

@@ -143,7 +143,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
         lateEvents.inc();
         ctx.output(LATE, Rejection.ofEvent(EventJson.encode(e.event()),
                 "late: the watermark (" + ctx.timerService().currentWatermark()
-                        + ") had passed its occurredAt; its conversation was already evaluated past it", e.seq(), null));
+                        + ") had passed its occurredAt; its conversation was already evaluated past it", e.seq()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.carekpi.flink;
 import io.carekpi.config.EngineConfig;
 import io.carekpi.events.DecodedEvent;
 import io.carekpi.kpi.SeenEvents;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -31,6 +32,8 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
     private transient ValueState<SeenEvents> seen;
     private transient ValueState<Long> timer;
     private transient Counter duplicates;
+    private transient LongCounter duplicatesSeen;
+    private transient LongCounter unique;
 
     public Deduplicator(EngineConfig config) {
         this.retentionMs = config.conversationRetention.toMillis();
@@ -41,6 +44,8 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
         seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seenEvents", SeenEvents.class));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("forgetTimer", Long.class));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
+        duplicatesSeen = getRuntimeContext().getLongCounter(Accumulators.DUPLICATES);
+        unique = getRuntimeContext().getLongCounter(Accumulators.UNIQUE);
     }
 
     @Override
@@ -65,7 +70,7 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
             s = new SeenEvents();
         } else if (s.contains(hash)) {
             duplicates.inc();
-            getRuntimeContext().getLongCounter(Accumulators.DUPLICATES).add(1L);
+            duplicatesSeen.add(1L);
             return;
         }
         s.add(hash, Math.max(e.time(), ctx.timerService().currentWatermark()) + retentionMs);
@@ -75,7 +80,7 @@ public class Deduplicator extends KeyedProcessFunction<String, DecodedEvent, Dec
             ctx.timerService().registerEventTimeTimer(s.until);
             timer.update(s.until);
         }
-        getRuntimeContext().getLongCounter(Accumulators.UNIQUE).add(1L);
+        unique.add(1L);
         out.collect(e);
     }
 

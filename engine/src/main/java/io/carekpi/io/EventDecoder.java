@@ -79,12 +79,12 @@ public final class EventDecoder implements Serializable {
     public Decoded accept(InteractionEvent e, long seq) {
         String timeProblem = timeProblem(e);
         if (timeProblem != null) {
-            return Decoded.rejected(Rejection.ofEvent(EventJson.encode(e), timeProblem, seq, null));
+            return Decoded.rejected(Rejection.ofEvent(EventJson.encode(e), timeProblem, seq));
         }
         String problem = EventValidator.problem(e);
         if (problem != null) {
             // A container's datum has no bytes of its own: the event as JSON.
-            return Decoded.rejected(Rejection.ofEvent(EventJson.encode(e), problem, seq, null));
+            return Decoded.rejected(Rejection.ofEvent(EventJson.encode(e), problem, seq));
         }
         return Decoded.event(new DecodedEvent(e, seq));
     }

@@ -61,19 +61,15 @@ public final class EventValidator {
         if (isBlank(e.getEventId())) {
             return "eventId is missing";
         }
-        String[][] identifiers = {
-                {"eventId", e.getEventId()}, {"conversationId", e.getConversationId()},
-                {"customerId", e.getCustomerId()}, {"agentId", e.getAgentId()}, {"queue", e.getQueue()},
-                {"language", e.getLanguage()},
-                {"article.articleId", e.getArticle() == null ? null : e.getArticle().getArticleId()}};
-        for (String[] id : identifiers) {
-            String problem = tooLong(id[0], id[1]);
-            if (problem == null) {
-                problem = controlCharacter(id[0], id[1]);
-            }
-            if (problem != null) {
-                return problem;
-            }
+        String ids = identifierProblem("eventId", e.getEventId());
+        if (ids == null) ids = identifierProblem("conversationId", e.getConversationId());
+        if (ids == null) ids = identifierProblem("customerId", e.getCustomerId());
+        if (ids == null) ids = identifierProblem("agentId", e.getAgentId());
+        if (ids == null) ids = identifierProblem("queue", e.getQueue());
+        if (ids == null) ids = identifierProblem("language", e.getLanguage());
+        if (ids == null && e.getArticle() != null) ids = identifierProblem("article.articleId", e.getArticle().getArticleId());
+        if (ids != null) {
+            return ids;
         }
         if (e.getOccurredAt() == null) {
             return "occurredAt is missing";
@@ -147,6 +143,12 @@ public final class EventValidator {
             return "article.dwellMs " + a.getDwellMs() + " is above a day (" + MAX_DWELL_MS + ")";
         }
         return null;
+    }
+
+    /** An identifier too long, or with a control character; null when it is fine (or absent). */
+    private static String identifierProblem(String field, String value) {
+        String tooLong = tooLong(field, value);
+        return tooLong != null ? tooLong : controlCharacter(field, value);
     }
 
     /** A control character (U+0000..U+001F, U+007F) in an identifier: it would corrupt keys, tags and logs. */

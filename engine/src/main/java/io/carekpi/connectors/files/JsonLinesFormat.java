@@ -42,11 +42,6 @@ public final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
 
     private final EventDecoder decoder;
 
-    /** Lines decoded with the wall clock's future-time bound (as the live source). */
-    public JsonLinesFormat() {
-        this(EventDecoder.live());
-    }
-
     public JsonLinesFormat(EventDecoder decoder) {
         this.decoder = decoder;
     }
@@ -73,6 +68,9 @@ public final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
         private byte[] lineBytes = new byte[1024];
         private int kept;
         private long length;
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private CharBuffer chars = CharBuffer.allocate(1024);
 
         LineReader(InputStream in, EventDecoder decoder) {
             this.in = in;
@@ -96,10 +94,12 @@ public final class JsonLinesFormat extends SimpleStreamFormat<Decoded> {
         }
 
         private Decoded decode(int from) {
-            CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
             ByteBuffer bytes = ByteBuffer.wrap(lineBytes, from, kept - from);
-            CharBuffer chars = CharBuffer.allocate(kept - from);
+            if (chars.capacity() < kept - from) {
+                chars = CharBuffer.allocate(kept - from); // UTF-8 never has more chars than bytes
+            }
+            chars.clear();
+            utf8.reset();
             CoderResult result = utf8.decode(bytes, chars, true);
             if (result.isError()) {
                 byte[] original = Arrays.copyOfRange(lineBytes, from, kept);

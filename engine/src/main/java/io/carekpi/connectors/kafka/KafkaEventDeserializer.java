@@ -23,8 +23,11 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        String origin = record.topic() + "-" + record.partition() + "@" + record.offset();
-        out.collect(decoder.decode(RawInput.avro(value, record.offset(), origin)));
+        Decoded d = decoder.decode(RawInput.avro(value, record.offset()));
+        // Where it came from matters to a dead letter only: not built for every event.
+        out.collect(d.isRejected()
+                ? Decoded.rejected(d.rejection().from(record.topic() + "-" + record.partition() + "@" + record.offset()))
+                : d);
     }
 
     @Override

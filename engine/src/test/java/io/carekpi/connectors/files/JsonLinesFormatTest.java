@@ -3,6 +3,7 @@ package io.carekpi.connectors.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.events.Decoded;
+import io.carekpi.io.EventDecoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class JsonLinesFormatTest {
         Path f = dir.resolve("in.jsonl");
         Files.write(f, file);
         List<Decoded> out = new ArrayList<>();
-        try (StreamFormat.Reader<Decoded> r = new JsonLinesFormat()
+        try (StreamFormat.Reader<Decoded> r = new JsonLinesFormat(EventDecoder.replay(null))
                 .createReader(new Configuration(), new LocalDataInputStream(f.toFile()))) {
             for (Decoded d = r.read(); d != null; d = r.read()) {
                 out.add(d);

@@ -23,7 +23,7 @@ class DeadLetterSerializerTest {
         String line = "{\"eventId\":\"e1\",\"occurredAt\":\"2026-03-02T09:00:00Z\",\"conversationId\":\"c1\","
                 + "\"channel\":\"SMS\",\"type\":\"CONVERSATION_OPENED\"}";
         byte[] original = line.getBytes(StandardCharsets.UTF_8);
-        Rejection r = EventDecoder.live().decode(RawInput.avro(original, 7, "care.events-0@7")).rejection();
+        Rejection r = EventDecoder.live().decode(RawInput.avro(original, 7)).rejection().from("care.events-0@7");
         ProducerRecord<byte[], byte[]> out = serializer.serialize(r, null, null);
         assertThat(out.value()).isEqualTo(original);
         assertThat(header(out, DeadLetterSerializer.TRUNCATED)).isNull();
@@ -42,7 +42,7 @@ class DeadLetterSerializerTest {
     void aValueOverTheSinksLimitIsCutWithItsOriginalLengthInAHeader() {
         byte[] huge = new byte[2_000_000];
         Arrays.fill(huge, (byte) 'x');
-        Rejection r = EventDecoder.live().decode(RawInput.avro(huge, 1, "care.events-0@1")).rejection();
+        Rejection r = EventDecoder.live().decode(RawInput.avro(huge, 1)).rejection().from("care.events-0@1");
         assertThat(r.input().length()).as("the text form stays small").isLessThan(2 * RawInput.DESCRIBED_BYTES + 40);
         ProducerRecord<byte[], byte[]> out = serializer.serialize(r, null, null);
         assertThat(out.value()).hasSize(DeadLetterSerializer.MAX_VALUE_BYTES);

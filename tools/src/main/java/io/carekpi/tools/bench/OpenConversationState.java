@@ -41,6 +41,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * after {@code n} events but does not finish).
  */
 public final class OpenConversationState {
+    /** The live sources' decoder, one for all generated records. */
+    private static final EventDecoder DECODER = EventDecoder.live();
+
     private static final String[] CHANNELS = {"WHATSAPP", "WEB_CHAT", "MESSENGER", "EMAIL", "SMS", "APP",
             "INSTAGRAM", "TWITTER", "WECHAT", "VOICE"};
     private static final String[] QUEUES = {"billing", "tech-support", "sales", "retention"};
@@ -126,7 +129,7 @@ public final class OpenConversationState {
 
     /** The i-th conversation's first event: a customer message on a channel and queue, now. */
     private static Decoded opening(long i) {
-        return EventDecoder.live().decode(RawInput.json("{\"eventId\":\"o" + i + "\",\"occurredAt\":" + System.currentTimeMillis()
+        return DECODER.decode(RawInput.json("{\"eventId\":\"o" + i + "\",\"occurredAt\":" + System.currentTimeMillis()
                 + ",\"conversationId\":\"open-" + i + "\",\"customerId\":\"cust-" + i + "\",\"channel\":\""
                 + CHANNELS[(int) (i % CHANNELS.length)] + "\",\"queue\":\"" + QUEUES[(int) (i / CHANNELS.length % QUEUES.length)]
                 + "\",\"type\":\"CUSTOMER_MESSAGE\"}", i));

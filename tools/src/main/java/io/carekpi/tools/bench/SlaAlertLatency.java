@@ -28,6 +28,9 @@ import org.apache.flink.util.CloseableIterator;
  * checkpoint interval for read_committed consumers; InfluxDB writes add the sink's batching.)
  */
 public final class SlaAlertLatency {
+    /** The live sources' decoder, one for all generated records. */
+    private static final EventDecoder DECODER = EventDecoder.live();
+
     private SlaAlertLatency() {}
 
     /** Latencies in ms (arrival minus deadline) of {@code count} breaches. */
@@ -39,7 +42,7 @@ public final class SlaAlertLatency {
         EngineConfig config = b.build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         CareKpiTopology.configureLive(env);
-        var raw = env.fromSource(new DataGeneratorSource<>(i -> EventDecoder.live().decode(RawInput.json("{\"eventId\":\"e" + i
+        var raw = env.fromSource(new DataGeneratorSource<>(i -> DECODER.decode(RawInput.json("{\"eventId\":\"e" + i
                                 + "\",\"occurredAt\":" + System.currentTimeMillis() + ",\"conversationId\":\"c" + i
                                 + "\",\"customerId\":\"u" + i + "\",\"channel\":\"WHATSAPP\",\"type\":\"CONVERSATION_OPENED\"}",
                                 i)), Long.MAX_VALUE, RateLimiterStrategy.perSecond(perSecond),
