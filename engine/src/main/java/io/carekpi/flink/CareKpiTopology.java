@@ -25,7 +25,7 @@ import org.apache.flink.util.Collector;
  *
  * <pre>
  * decoded ─ triage ─┬─ rejected
- *                   └─ keyBy(conversation) ─ dedup ─ conversation stage ─┬─ late events
+ *                   └─ keyBy(conversation) ─ ids of earlier builds ─ conversation stage (dedup) ─┬─ late events
  *                                                              │              ├─ summaries, SLA events
  *                                          facts ──────────────┤              └─ customer signals
  *                                                              │                    │ keyBy(customer)
@@ -71,8 +71,8 @@ public final class CareKpiTopology {
 
         SingleOutputStreamOperator<DecodedEvent> unique = accepted
                 .keyBy(DecodedEvent::conversationId)
-                .transform("deduplicate by eventId", TypeInformation.of(DecodedEvent.class),
-                        new MigratingKeyedProcessOperator<>(new Deduplicator(config)))
+                .transform("ids kept by earlier builds", TypeInformation.of(DecodedEvent.class),
+                        new MigratingKeyedProcessOperator<>(new EarlierBuildIds()))
                 .uid("dedup");
 
         SingleOutputStreamOperator<KpiFact> conversationFacts = DataStreamUtils

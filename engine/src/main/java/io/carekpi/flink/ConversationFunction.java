@@ -10,6 +10,8 @@ import io.carekpi.kpi.ConversationState;
 import io.carekpi.kpi.ConversationTracker;
 import io.carekpi.kpi.CustomerSignal;
 import io.carekpi.kpi.KpiFact;
+import io.carekpi.kpi.RememberedConversation;
+import io.carekpi.kpi.SeenEvents;
 import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.schema.ConversationSummary;
@@ -18,10 +20,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -29,11 +33,19 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The conversation stage, keyed by {@code conversationId}: orders each conversation's events by
- * event time and applies {@link ConversationTracker}. Emits KPI facts, and on side outputs the
- * customer signals (for FCR), conversation summaries, SLA events and late events. SLA warnings and
- * breaches are deadlines of the conversation: they fire when the watermark passes them. The state is cleared when
- * the conversation expires (fcrWindow after it was resolved or closed, else the idle timeout).
+ * The conversation stage, keyed by {@code conversationId}: drops repeats of an {@code eventId}
+ * (counted, SPEC section 1), orders each conversation's events by event time and applies
+ * {@link ConversationTracker}. Emits KPI facts, and on side outputs the customer signals (for FCR),
+ * conversation summaries, SLA events and late events. SLA warnings and breaches are deadlines of
+ * the conversation: they fire when the watermark passes them.
+ *
+ * <p>Memory (SPEC section 2): a conversation and the ids of its events are remembered until the
+ * watermark passes {@code conversationRetention} after its latest event. While anything can still
+ * happen by itself (a clock, a wrap-up, a live wait) it is kept as the working {@link Conversation};
+ * once it is over with nothing running it shrinks to its {@link RememberedConversation} bytes,
+ * ids included, and a new event (a reopen, a survey, a late message) brings it back. The first copy
+ * of an id to arrive wins (Kafka offset order live; line order in replay, see {@code Replay}); the
+ * same id in another conversation is another event.
  */
 public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent, KpiFact>
         implements MigratesKeyedState {
@@ -46,9 +58,17 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     public static final OutputTag<WaitUpdate> WAITING = new OutputTag<>("waiting") {};
 
     private final ConversationTracker tracker;
+    private final long retentionMs;
     private transient ValueState<Conversation> conversation;
+    /** The ids of the events seen while the conversation is in its working form (or has none). */
+    private transient ValueState<SeenEvents> seenEvents;
+    /** A settled conversation and its ids, in compact form ({@link RememberedConversation}). */
+    private transient ValueState<byte[]> remembered;
     private transient Counter lateEvents;
     private transient Counter expired;
+    private transient Counter duplicates;
+    private transient LongCounter duplicatesSeen;
+    private transient LongCounter unique;
 
     public ConversationFunction(EngineConfig config) {
         this(config, Long.MAX_VALUE);
@@ -58,6 +78,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     public ConversationFunction(EngineConfig config, long asOf) {
         super(asOf);
         this.tracker = new ConversationTracker(config);
+        this.retentionMs = config.conversationRetention.toMillis();
     }
 
     @Override
@@ -65,8 +86,14 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
         super.open(ctx);
         conversation = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("conversation-v2", Conversation.class));
+        seenEvents = getRuntimeContext().getState(new ValueStateDescriptor<>("seenEvents", SeenEvents.class));
+        remembered = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("remembered", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
         expired = getRuntimeContext().getMetricGroup().counter("expiredConversations");
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
+        duplicatesSeen = getRuntimeContext().getLongCounter(Accumulators.DUPLICATES);
+        unique = getRuntimeContext().getLongCounter(Accumulators.UNIQUE);
     }
 
     /**
@@ -127,6 +154,51 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
         return Comparator.comparingLong(DecodedEvent::seq);
     }
 
+    /**
+     * De-duplication, in arrival order: a repeat of an id the conversation has seen is dropped and
+     * counted; a new id is remembered (with every id of the conversation) until {@code
+     * conversationRetention} after the later of its event time and the watermark. A new event of a
+     * remembered conversation brings its working state back.
+     */
+    @Override
+    protected boolean admit(DecodedEvent e, Context ctx) throws Exception {
+        long hash = SeenEvents.hash(e.event().getEventId());
+        SeenEvents seen = seenEvents.value();
+        boolean firstOfKey = false;
+        if (seen == null) {
+            byte[] compact = remembered.value();
+            if (compact != null) {
+                RememberedConversation r = RememberedConversation.decode(ctx.getCurrentKey(), compact);
+                if (r.seen != null && r.seen.contains(hash)) {
+                    return duplicate();
+                }
+                conversation.update(r.conversation);
+                remembered.clear();
+                seen = r.seen != null ? r.seen : new SeenEvents();
+            } else {
+                seen = new SeenEvents();
+                firstOfKey = true;
+            }
+        } else if (seen.contains(hash)) {
+            return duplicate();
+        }
+        seen.add(hash, Math.max(e.time(), ctx.timerService().currentWatermark()) + retentionMs);
+        seenEvents.update(seen);
+        if (firstOfKey) {
+            // Ids of events that open nothing (article views, surveys of unknown conversations)
+            // are remembered too: the key's deadline must come by the time to forget them.
+            deadlineNoLaterThan(seen.until, ctx);
+        }
+        unique.add(1L);
+        return true;
+    }
+
+    private boolean duplicate() {
+        duplicates.inc();
+        duplicatesSeen.add(1L);
+        return false;
+    }
+
     /** Article views keep no conversation state: counted as they arrive. */
     @Override
     protected boolean needsOrdering(DecodedEvent e) {
@@ -150,13 +222,77 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     protected long fire(long t, List<DecodedEvent> events, OnTimerContext ctx, Collector<KpiFact> out)
             throws Exception {
         Conversation s = conversation.value();
-        if (s == null && events.isEmpty()) {
+        boolean working = s != null;
+        RememberedConversation compact = null;
+        if (s == null) {
+            byte[] bytes = remembered.value();
+            if (bytes != null) {
+                compact = RememberedConversation.decode(ctx.getCurrentKey(), bytes);
+                s = compact.conversation;
+            } else {
+                s = new Conversation();
+            }
+        }
+        ConversationOutput output = output(ctx, out);
+        for (DecodedEvent e : events) {
+            tracker.onEvent(s, e.event(), output);
+        }
+        if (s.isOpened()) {
+            boolean expires = tracker.advanceTo(s, t, output);
+            tracker.reportWaiting(s, output, expires);
+            if (!expires) {
+                keep(s, working, compact);
+                return tracker.nextDeadline(s);
+            }
+            expired.inc();
+        }
+        // No conversation (it expired, or its events opened nothing): only its ids may remain.
+        if (working) {
+            conversation.clear();
+        }
+        SeenEvents seen;
+        if (compact != null) {
+            remembered.clear();
+            seen = compact.seen;
+        } else {
+            seen = seenEvents.value();
+        }
+        if (seen == null || seen.until <= t) {
+            if (compact == null && seen != null) {
+                seenEvents.clear();
+            }
             return Long.MAX_VALUE;
         }
-        if (s == null) {
-            s = new Conversation();
+        if (compact != null) {
+            seenEvents.update(seen);
         }
-        ConversationOutput output = new ConversationOutput() {
+        return seen.until;
+    }
+
+    /** Stores a conversation that goes on: compact once settled, else in its working form. */
+    private void keep(Conversation s, boolean working, RememberedConversation compact) throws Exception {
+        if (RememberedConversation.isSettled(s)) {
+            SeenEvents seen = compact != null ? compact.seen : seenEvents.value();
+            remembered.update(RememberedConversation.encode(s, seen));
+            if (working) {
+                conversation.clear();
+            }
+            if (compact == null && seen != null) {
+                seenEvents.clear();
+            }
+            return;
+        }
+        conversation.update(s);
+        if (compact != null) {
+            remembered.clear();
+            if (compact.seen != null) {
+                seenEvents.update(compact.seen);
+            }
+        }
+    }
+
+    private static ConversationOutput output(OnTimerContext ctx, Collector<KpiFact> out) {
+        return new ConversationOutput() {
             @Override
             public void fact(KpiFact fact) {
                 out.collect(fact);
@@ -182,20 +318,5 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
                 ctx.output(WAITING, update);
             }
         };
-        for (DecodedEvent e : events) {
-            tracker.onEvent(s, e.event(), output);
-        }
-        if (!s.isOpened()) {
-            return Long.MAX_VALUE; // only surveys of a conversation not remembered: they keep no state
-        }
-        boolean expires = tracker.advanceTo(s, t, output);
-        tracker.reportWaiting(s, output, expires);
-        if (expires) {
-            expired.inc();
-            conversation.clear();
-            return Long.MAX_VALUE;
-        }
-        conversation.update(s);
-        return tracker.nextDeadline(s);
     }
 }

@@ -71,6 +71,30 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
         throw new UnsupportedOperationException("every element of " + getClass().getSimpleName() + " is ordered");
     }
 
+    /**
+     * Called first for every element, in arrival order: false drops it (a repeat, for example).
+     * Every element is admitted unless a subclass says otherwise.
+     */
+    protected boolean admit(T element, Context ctx) throws Exception {
+        return true;
+    }
+
+    /**
+     * Makes the key's deadline timer fire no later than {@code t}, for state that {@link #admit}
+     * keeps before {@link #fire} sees the key: {@code fire} then runs at {@code t} with no elements.
+     */
+    protected void deadlineNoLaterThan(long t, Context ctx) throws Exception {
+        Long stored = deadline.value();
+        if (stored != null && stored <= t) {
+            return;
+        }
+        if (stored != null) {
+            ctx.timerService().deleteEventTimeTimer(stored);
+        }
+        ctx.timerService().registerEventTimeTimer(t);
+        deadline.update(t);
+    }
+
     /** An element whose instant the watermark has already passed: it cannot be placed in order. */
     protected abstract void late(T element, Context ctx, Collector<OUT> out) throws Exception;
 
@@ -93,6 +117,9 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
 
     @Override
     public void processElement(T element, Context ctx, Collector<OUT> out) throws Exception {
+        if (!admit(element, ctx)) {
+            return;
+        }
         long t = timeOf(element);
         if (t <= ctx.timerService().currentWatermark()) {
             late(element, ctx, out);
@@ -115,12 +142,19 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
     public void onTimer(long t, OnTimerContext ctx, Collector<OUT> out) throws Exception {
         Long stored = deadline.value();
         long next = stored == null ? Long.MAX_VALUE : stored;
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        List<T> due = buffer.get(t);
+        if (endOfInput && due == null && next != t) {
+            // A deadline timer that a later one replaced without deleting it (timers are not deleted
+            // at the end of the input): the deadlines it stood for are run by the element timers
+            // and the end-of-input loop below, up to the as-of instant.
+            return;
+        }
         // Deadlines before this instant whose timers did not fire (BATCH execution ignores timers
         // registered while it drains a key at the end of input) come first, in order.
         while (next < t) {
             next = fire(next, List.of(), ctx, out);
         }
-        List<T> due = buffer.get(t);
         if (due != null) {
             buffer.remove(t);
             if (due.size() > 1) {
@@ -130,7 +164,6 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
         } else if (next == t) {
             next = fire(t, List.of(), ctx, out);
         }
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         if (endOfInput && buffer.isEmpty()) {
             while (next != Long.MAX_VALUE && next <= asOf) {
                 next = fire(next, List.of(), ctx, out);

@@ -2,7 +2,7 @@ package io.carekpi.flink;
 
 /**
  * The v1 layout of the dedup stage's state, kept only so that savepoints of builds before
- * {@link io.carekpi.kpi.SeenEvents} restore: {@link Deduplicator#migrate} reads it once at restore.
+ * {@link io.carekpi.kpi.SeenEvents} restore: {@link EarlierBuildIds#migrate} reads it once at restore.
  * Its name, package and fields are what those savepoints name; do not change them. Remove it with
  * the last supported savepoint of that layout.
  *

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ConversationFunctionTest {
+    private static final long RETENTION = EngineConfig.defaults().conversationRetention.toMillis();
     private KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> harness;
     private long seq;
 
@@ -228,10 +229,64 @@ class ConversationFunctionTest {
     }
 
     @Test
-    void shouldKeepNoStateForArticleViews() throws Exception {
-        send(conversation("s1", WEB_CHAT).at(5).articleViewed("kb-7", 3000).last());
-        assertThat(facts(FactKind.ARTICLE_VIEWED)).hasSize(1);
+    void anArticleViewKeepsNoConversationOnlyItsIdUntilTheRetention() throws Exception {
+        InteractionEvent view = conversation("s1", WEB_CHAT).at(5).articleViewed("kb-7", 3000).last();
+        send(view);
+        send(view);
+        assertThat(facts(FactKind.ARTICLE_VIEWED)).as("the re-delivery is a duplicate").hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).as("its id and the time to forget it").isEqualTo(2);
+
+        harness.processWatermark(at(5) + RETENTION);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldDropRepeatsOfAnEventIdInArrivalOrderAndForgetThemWithTheirConversation() throws Exception {
+        List<InteractionEvent> events = conversation("c1", WEB_CHAT).customer("u1").at(0).opened()
+                .at(10).customerMessage().events();
+        send(events.get(0));
+        send(events.get(1));
+        send(events.get(0));
+        harness.processWatermark(at(10));
+        assertThat(facts(FactKind.OPENED)).hasSize(1);
+        assertThat(facts(FactKind.CUSTOMER_MESSAGE)).hasSize(1);
+
+        harness.processWatermark(at(10) + RETENTION);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        send(events.get(0));
+        assertThat(harness.getSideOutput(ConversationFunction.LATE)).as("forgotten: not a duplicate any more, late")
+                .hasSize(1);
+    }
+
+    @Test
+    void aSettledConversationShrinksToItsCompactFormAndARepeatLeavesItSo() throws Exception {
+        long day = 86_400;
+        ConversationScript ticket = conversation("mail-1", EMAIL).customer("u1").queue("billing")
+                .at(0).opened().at(60).agentMessage("alice").at(300).resolved("alice").at(400).closed();
+        for (InteractionEvent e : ticket.events()) {
+            send(e);
+        }
+        harness.processWatermark(at(400));
+        assertThat(harness.numKeyedStateEntries()).as("compact form and the expiry deadline").isEqualTo(2);
+
+        send(ticket.events().get(2)); // a webhook re-delivery of RESOLVED a day later
+        harness.processWatermark(at(day));
+        assertThat(facts(FactKind.RESOLVED)).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).as("still compact").isEqualTo(2);
+
+        ticket.at(2 * day).reopened().at(2 * day + 10).customerMessage();
+        for (InteractionEvent e : ticket.events().subList(4, 6)) {
+            send(e);
+        }
+        harness.processWatermark(at(2 * day + 10));
+        assertThat(facts(FactKind.OPENED)).as("continued, not opened again").hasSize(1);
+        assertThat(facts(FactKind.REOPENED)).singleElement().satisfies(f -> assertThat(f.queue).isEqualTo("billing"));
+        assertThat(harness.numKeyedStateEntries()).as("working state while a clock runs").isGreaterThan(2);
+
+        send(ticket.events().get(0)); // the opening's id was kept through the compact form
+        harness.processWatermark(at(2 * day + 20));
+        assertThat(facts(FactKind.OPENED)).hasSize(1);
     }
 }
