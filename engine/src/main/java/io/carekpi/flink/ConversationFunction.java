@@ -16,6 +16,7 @@ import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.SlaEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -43,7 +45,9 @@ import org.apache.flink.util.OutputTag;
  * watermark passes {@code conversationRetention} after its latest event. While anything can still
  * happen by itself (a clock, a wrap-up, a live wait) it is kept as the working {@link Conversation};
  * once it is over with nothing running it shrinks to its {@link RememberedConversation} bytes,
- * ids included, and a new event (a reopen, a survey, a late message) brings it back. The first copy
+ * ids included, with no timer: a new event (a reopen, a survey, a late message) brings it back, or
+ * finds its time passed and starts afresh, exactly as the timers would have decided. Live, a state
+ * TTL frees the bytes {@link #CLEANUP_SLACK} (processing time) after their retention. The first copy
  * of an id to arrive wins (Kafka offset order live; line order in replay, see {@code Replay}); the
  * same id in another conversation is another event.
  */
@@ -59,6 +63,8 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
 
     private final ConversationTracker tracker;
     private final long retentionMs;
+    /** Processing time after its last write when a remembered conversation is cleaned up (null: never). */
+    private final Duration cleanupAfter;
     private transient ValueState<Conversation> conversation;
     /** The ids of the events seen while the conversation is in its working form (or has none). */
     private transient ValueState<SeenEvents> seenEvents;
@@ -70,15 +76,32 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     private transient LongCounter duplicatesSeen;
     private transient LongCounter unique;
 
+    /**
+     * Slack of the state TTL that cleans up remembered conversations after their retention: TTL
+     * counts processing time, the retention event time, which lags it by the out-of-orderness and
+     * any backlog.
+     */
+    static final Duration CLEANUP_SLACK = Duration.ofDays(1);
+
+    /** The live stage: remembered conversations are cleaned up by a state TTL. */
     public ConversationFunction(EngineConfig config) {
-        this(config, Long.MAX_VALUE);
+        this(config, Long.MAX_VALUE, config.conversationRetention.plus(CLEANUP_SLACK));
     }
 
-    /** @param asOf deadlines after it do not fire at the end of the input (replay's as-of instant) */
+    /**
+     * The stage of a bounded replay: nothing is cleaned up by processing time.
+     *
+     * @param asOf deadlines after it do not fire at the end of the input (replay's as-of instant)
+     */
     public ConversationFunction(EngineConfig config, long asOf) {
+        this(config, asOf, null);
+    }
+
+    private ConversationFunction(EngineConfig config, long asOf, Duration cleanupAfter) {
         super(asOf);
         this.tracker = new ConversationTracker(config);
         this.retentionMs = config.conversationRetention.toMillis();
+        this.cleanupAfter = cleanupAfter;
     }
 
     @Override
@@ -87,8 +110,18 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
         conversation = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("conversation-v2", Conversation.class));
         seenEvents = getRuntimeContext().getState(new ValueStateDescriptor<>("seenEvents", SeenEvents.class));
-        remembered = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("remembered", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        ValueStateDescriptor<byte[]> compact = new ValueStateDescriptor<>("remembered",
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        if (cleanupAfter != null) {
+            // Event time decides whether it is still remembered (see admit); the TTL only frees
+            // the state some time after that, without a timer per conversation.
+            compact.enableTimeToLive(StateTtlConfig.newBuilder(cleanupAfter)
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.ReturnExpiredIfNotCleanedUp)
+                    .cleanupFullSnapshot()
+                    .build());
+        }
+        remembered = getRuntimeContext().getState(compact);
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
         expired = getRuntimeContext().getMetricGroup().counter("expiredConversations");
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
@@ -167,17 +200,27 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
         boolean firstOfKey = false;
         if (seen == null) {
             byte[] compact = remembered.value();
+            seen = new SeenEvents();
+            firstOfKey = true;
             if (compact != null) {
+                // Remembered with no timer: whether its time has passed is decided here, as the
+                // timers of a working conversation and of its ids would have by now.
                 RememberedConversation r = RememberedConversation.decode(ctx.getCurrentKey(), compact);
-                if (r.seen != null && r.seen.contains(hash)) {
+                long watermark = ctx.timerService().currentWatermark();
+                boolean idsKept = r.seen != null && r.seen.until > watermark;
+                if (idsKept && r.seen.contains(hash)) {
                     return duplicate();
                 }
-                conversation.update(r.conversation);
                 remembered.clear();
-                seen = r.seen != null ? r.seen : new SeenEvents();
-            } else {
-                seen = new SeenEvents();
-                firstOfKey = true;
+                if (tracker.expiresAt(r.conversation) > watermark) {
+                    conversation.update(r.conversation);
+                    deadlineNoLaterThan(tracker.nextDeadline(r.conversation), ctx);
+                } else {
+                    expired.inc();
+                }
+                if (idsKept) {
+                    seen = r.seen;
+                }
             }
         } else if (seen.contains(hash)) {
             return duplicate();
@@ -241,8 +284,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
             boolean expires = tracker.advanceTo(s, t, output);
             tracker.reportWaiting(s, output, expires);
             if (!expires) {
-                keep(s, working, compact);
-                return tracker.nextDeadline(s);
+                return keep(s, working, compact);
             }
             expired.inc();
         }
@@ -269,8 +311,12 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
         return seen.until;
     }
 
-    /** Stores a conversation that goes on: compact once settled, else in its working form. */
-    private void keep(Conversation s, boolean working, RememberedConversation compact) throws Exception {
+    /**
+     * Stores a conversation that goes on and returns its next deadline: once settled, its compact
+     * form, with no deadline (a new event decides whether its time has passed), else its working
+     * form.
+     */
+    private long keep(Conversation s, boolean working, RememberedConversation compact) throws Exception {
         if (RememberedConversation.isSettled(s)) {
             SeenEvents seen = compact != null ? compact.seen : seenEvents.value();
             remembered.update(RememberedConversation.encode(s, seen));
@@ -280,7 +326,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
             if (compact == null && seen != null) {
                 seenEvents.clear();
             }
-            return;
+            return Long.MAX_VALUE;
         }
         conversation.update(s);
         if (compact != null) {
@@ -289,6 +335,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
                 seenEvents.update(compact.seen);
             }
         }
+        return tracker.nextDeadline(s);
     }
 
     private static ConversationOutput output(OnTimerContext ctx, Collector<KpiFact> out) {

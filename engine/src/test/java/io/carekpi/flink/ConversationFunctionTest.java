@@ -70,9 +70,39 @@ class ConversationFunctionTest {
                 .containsExactly(300_000L, (4 * day + 200) * 1000);
 
         harness.processWatermark(at(4 * day + 200 + 30 * day - 1));
-        assertThat(harness.numKeyedStateEntries()).as("remembered for 30 days").isPositive();
+        assertThat(harness.numKeyedStateEntries()).as("remembered for 30 days, compact").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("no timer for a settled conversation").isZero();
         harness.processWatermark(at(4 * day + 200 + 30 * day));
-        assertThat(harness.numKeyedStateEntries()).as("forgotten after conversationRetention").isZero();
+        send(ticket.events().get(0)); // its id forgotten: not a duplicate, late
+        send(ticket.at(4 * day + 200 + 30 * day + 1).customerMessage().last());
+        harness.processWatermark(at(4 * day + 200 + 30 * day + 1));
+        assertThat(harness.getSideOutput(ConversationFunction.LATE)).hasSize(1);
+        assertThat(facts(FactKind.OPENED)).as("after conversationRetention its id opens a new conversation")
+                .hasSize(2);
+    }
+
+    @Test
+    void aRememberedConversationIsFreedByTheStateTtlADayAfterItsRetention() throws Exception {
+        ConversationScript ticket = conversation("mail-1", EMAIL).customer("u1").at(0).opened()
+                .at(60).agentMessage("alice").at(300).resolved("alice").at(400).closed();
+        harness.setStateTtlProcessingTime(0);
+        for (InteractionEvent e : ticket.events()) {
+            send(e);
+        }
+        harness.processWatermark(at(400));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        harness.setStateTtlProcessingTime(RETENTION + Duration.ofDays(1).toMillis() - 1);
+        assertThat(harness.snapshot(1L, 1L).getManagedKeyedState()).as("kept in a checkpoint until then").isNotEmpty();
+        harness.setStateTtlProcessingTime(RETENTION + Duration.ofDays(1).toMillis() + 1);
+        try (var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+                new MigratingKeyedProcessOperator<>(new ConversationFunction(EngineConfig.defaults())),
+                DecodedEvent::conversationId, Types.STRING)) {
+            restored.setStateTtlProcessingTime(RETENTION + Duration.ofDays(1).toMillis() + 1);
+            restored.initializeState(harness.snapshot(2L, 2L));
+            restored.open();
+            assertThat(restored.numKeyedStateEntries()).as("a full snapshot leaves it out").isZero();
+        }
     }
 
     @Test
@@ -118,7 +148,7 @@ class ConversationFunctionTest {
     }
 
     @Test
-    void shouldClearAllStateAndTimersWhenAClosedConversationExpires() throws Exception {
+    void aClosedConversationKeepsOnlyItsCompactFormAndNoTimer() throws Exception {
         for (InteractionEvent e : conversation("c1", WEB_CHAT).customer("u1")
                 .at(0).opened().at(10).agentMessage("alice").at(20).resolved("alice").at(30).closed().events()) {
             send(e);
@@ -126,12 +156,8 @@ class ConversationFunctionTest {
         harness.processWatermark(at(31));
         assertThat(harness.getSideOutput(ConversationFunction.SUMMARIES)).hasSize(2);
         assertThat(harness.getSideOutput(ConversationFunction.CUSTOMER_SIGNALS)).hasSize(2);
-        assertThat(harness.numKeyedStateEntries()).isPositive();
-        assertThat(harness.numEventTimeTimers()).as("the expiry deadline").isEqualTo(1);
-
-        harness.processWatermark(at(30) + Duration.ofDays(30).toMillis());
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("the compact form (freed by the state TTL)").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("its retention is checked when an event comes").isZero();
     }
 
     @Test
@@ -213,18 +239,17 @@ class ConversationFunctionTest {
     }
 
     @Test
-    void shouldLeaveOnlyTheExpiryTimerWhenResolvedBeforeItsDeadlinesAndNothingAfterIt() throws Exception {
+    void shouldLeaveNoTimerWhenResolvedBeforeItsDeadlinesAndNothingAfterIt() throws Exception {
         try (var h = slaHarness()) {
             for (InteractionEvent e : conversation("c1", WEB_CHAT).customer("u1").at(0).opened()
                     .at(10).agentMessage("alice").at(20).resolved("alice").events()) {
                 h.processElement(new StreamRecord<>(new DecodedEvent(e, ++seq), e.getOccurredAt().toEpochMilli()));
             }
             h.processWatermark(at(21));
-            assertThat(h.numEventTimeTimers()).as("the conversation's expiry only").isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).as("settled: no deadline left").isZero();
             h.processWatermark(at(20) + Duration.ofDays(30).toMillis());
             assertThat(slaStatuses(h)).isEmpty();
-            assertThat(h.numEventTimeTimers()).isZero();
-            assertThat(h.numKeyedStateEntries()).isZero();
+            assertThat(h.numKeyedStateEntries()).as("the compact form").isEqualTo(1);
         }
     }
 
@@ -269,12 +294,13 @@ class ConversationFunctionTest {
             send(e);
         }
         harness.processWatermark(at(400));
-        assertThat(harness.numKeyedStateEntries()).as("compact form and the expiry deadline").isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).as("the compact form alone").isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isZero();
 
         send(ticket.events().get(2)); // a webhook re-delivery of RESOLVED a day later
         harness.processWatermark(at(day));
         assertThat(facts(FactKind.RESOLVED)).hasSize(1);
-        assertThat(harness.numKeyedStateEntries()).as("still compact").isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).as("still compact").isEqualTo(1);
 
         ticket.at(2 * day).reopened().at(2 * day + 10).customerMessage();
         for (InteractionEvent e : ticket.events().subList(4, 6)) {
@@ -283,7 +309,7 @@ class ConversationFunctionTest {
         harness.processWatermark(at(2 * day + 10));
         assertThat(facts(FactKind.OPENED)).as("continued, not opened again").hasSize(1);
         assertThat(facts(FactKind.REOPENED)).singleElement().satisfies(f -> assertThat(f.queue).isEqualTo("billing"));
-        assertThat(harness.numKeyedStateEntries()).as("working state while a clock runs").isGreaterThan(2);
+        assertThat(harness.numKeyedStateEntries()).as("working state while a clock runs").isGreaterThan(1);
 
         send(ticket.events().get(0)); // the opening's id was kept through the compact form
         harness.processWatermark(at(2 * day + 20));
