@@ -254,9 +254,11 @@ public final class Benchmarks implements Callable<Integer> {
                 for (int p : "rocksdb".equals(backend) ? new int[] {2} : new int[] {1, 2}) {
                     StateCheckpoint.Result r = m.measure(config, n, backend, p);
                     System.out.printf(Locale.ROOT, "state: %s p%d %,d %s: %,d bytes (%.0f B each), on disk %,d, "
-                                    + "checkpoint %d ms; by operator %s%n", backend, p, n, kind,
+                                    + "checkpoint %d ms; by operator %s; canonical savepoint %,d bytes (%.0f B each), "
+                                    + "by operator %s%n", backend, p, n, kind,
                             r.checkpoint().stateSize(), r.bytesPerConversation(), r.bytesOnDisk(),
-                            r.checkpoint().durationMs(), r.checkpoint().stateSizeByVertex());
+                            r.checkpoint().durationMs(), r.checkpoint().stateSizeByVertex(), r.canonical().stateSize(),
+                            r.canonicalBytesPerConversation(), r.canonical().stateSizeByVertex());
                     results.add(r);
                 }
             }
@@ -274,7 +276,12 @@ public final class Benchmarks implements Callable<Integer> {
                 + "`/jobs/:id/checkpoints/details/:cp` (Flink's own figure for the whole state in the checkpoint); "
                 + "*on disk* is every file of the checkpoint directory; *duration* is the checkpoint's "
                 + "`end_to_end_duration`. Operator chaining is off in this benchmark so that Flink reports the state "
-                + "of each operator separately. Target: at most 1 KiB (1,024 bytes) per open conversation.\n\n",
+                + "of each operator separately. *Live entries* is `state_size` of a savepoint in Flink's canonical "
+                + "format taken right after the checkpoint (`POST /jobs/:id/savepoints`, `formatType` `CANONICAL`): "
+                + "the live state entries only, in Flink's serialized form, whatever the backend. With RocksDB the "
+                + "checkpoint copies RocksDB's files as they are, which may still hold overwritten values and "
+                + "deletions not compacted yet (see the notes). Target: at most 1 KiB (1,024 bytes) per open "
+                + "conversation.\n\n",
                 "time to open them");
     }
 
@@ -310,38 +317,57 @@ public final class Benchmarks implements Callable<Integer> {
             + "started, and the live gauges count the one new conversation waiting. What is left is what the "
             + "engine keeps per remembered conversation: its conversation state, its event ids, the customer "
             + "stage's record of its opening, and their timers (plus the new conversation and a few keys of "
-            + "windows and gauges, shared by all). Columns as above. Targets: at most 256 bytes per remembered "
-            + "conversation on the heap backend, 128 on RocksDB.\n\n";
+            + "windows and gauges, shared by all). Columns as above; with RocksDB the checkpoint also holds what "
+            + "RocksDB has not compacted yet of the conversations' earlier values and of the deleted windows, "
+            + "verdicts and timers, the canonical savepoint only what is live. Targets: at most 256 bytes per "
+            + "remembered conversation on the heap backend, 128 on RocksDB.\n\n";
 
     private static String stateTables(List<StateCheckpoint.Result> results, String kind, String setup) {
         StringBuilder sb = new StringBuilder();
         sb.append("| backend | parallelism | ").append(kind).append(" conversations | state bytes | bytes / conversation "
-                + "| on disk | checkpoint duration | ").append(setup).append(" |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| on disk | checkpoint duration | ").append(setup).append(" | live entries / conversation (canonical "
+                + "savepoint) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (StateCheckpoint.Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d | **%,.0f** | %,d | %,d ms | %.1f s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d | **%,.0f** | %,d | %,d ms | %.1f s | %,.0f |%n",
                     r.backend(), r.parallelism(), r.conversations(), r.checkpoint().stateSize(),
-                    r.bytesPerConversation(), r.bytesOnDisk(), r.checkpoint().durationMs(), r.setupMillis() / 1000.0));
+                    r.bytesPerConversation(), r.bytesOnDisk(), r.checkpoint().durationMs(), r.setupMillis() / 1000.0,
+                    r.canonicalBytesPerConversation()));
         }
-        sb.append("\nState by operator (bytes per ").append(kind).append(" conversation):\n\n");
+        sb.append("\nState by operator (bytes per ").append(kind).append(" conversation; for RocksDB also the "
+                + "canonical savepoint's):\n\n");
+        // one column per checkpoint, and for RocksDB one for its canonical savepoint
+        List<String> names = new ArrayList<>();
+        List<StateCheckpoint.Result> of = new ArrayList<>();
+        List<FlinkRest.Checkpoint> columns = new ArrayList<>();
+        for (StateCheckpoint.Result r : results) {
+            String name = String.format(Locale.ROOT, "%s p%d %s", r.backend(), r.parallelism(),
+                    r.conversations() >= 1_000_000 ? r.conversations() / 1_000_000 + "M" : r.conversations() / 1_000 + "k");
+            names.add(name);
+            of.add(r);
+            columns.add(r.checkpoint());
+            if ("rocksdb".equals(r.backend())) {
+                names.add(name + " canonical");
+                of.add(r);
+                columns.add(r.canonical());
+            }
+        }
         List<String> operators = new ArrayList<>();
-        results.forEach(r -> r.checkpoint().stateSizeByVertex().keySet().forEach(k -> {
+        columns.forEach(c -> c.stateSizeByVertex().keySet().forEach(k -> {
             if (!operators.contains(k)) {
                 operators.add(k);
             }
         }));
         sb.append("| operator |");
-        results.forEach(r -> sb.append(String.format(Locale.ROOT, " %s p%d %s |", r.backend(), r.parallelism(),
-                r.conversations() >= 1_000_000 ? r.conversations() / 1_000_000 + "M" : r.conversations() / 1_000 + "k")));
-        sb.append("\n|---|").append("---:|".repeat(results.size())).append('\n');
+        names.forEach(n -> sb.append(' ').append(n).append(" |"));
+        sb.append("\n|---|").append("---:|".repeat(columns.size())).append('\n');
         for (String op : operators) {
-            boolean any = results.stream().anyMatch(r -> r.checkpoint().stateSizeByVertex().getOrDefault(op, 0L) > 0);
-            if (!any) {
+            if (columns.stream().noneMatch(c -> c.stateSizeByVertex().getOrDefault(op, 0L) > 0)) {
                 continue;
             }
             sb.append("| ").append(op.replace("|", "\\|")).append(" |");
-            for (StateCheckpoint.Result r : results) {
+            for (int i = 0; i < columns.size(); i++) {
                 sb.append(String.format(Locale.ROOT, " %,.0f |",
-                        (double) r.checkpoint().stateSizeByVertex().getOrDefault(op, 0L) / r.conversations()));
+                        (double) columns.get(i).stateSizeByVertex().getOrDefault(op, 0L) / of.get(i).conversations()));
             }
             sb.append('\n');
         }

@@ -41,7 +41,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * through Flink's REST API with filesystem checkpoint storage in a temporary directory, and its
  * size is reported as Flink gives it ({@code state_size} of {@code /jobs/:id/checkpoints/details/:cp},
  * per operator), with the bytes of the checkpoint directory on disk and the checkpoint's
- * end-to-end duration. The job keeps running while the checkpoint is taken.
+ * end-to-end duration; then a savepoint in the canonical format, whose size counts the live state
+ * entries only (see {@link Result}). The job keeps running while they are taken.
  */
 final class StateCheckpoint {
     /** The live sources' decoder, one for all generated records. */
@@ -101,10 +102,21 @@ final class StateCheckpoint {
         abstract String progress();
     }
 
+    /**
+     * @param checkpoint the full checkpoint: with RocksDB its SST files as they are (Flink 2 copies
+     *     them for a full checkpoint too), so it also holds overwritten values and deletions that
+     *     RocksDB has not compacted away yet
+     * @param canonical a savepoint in Flink's canonical format taken right after it: the live state
+     *     entries only, in Flink's serialized form (for the heap backend about the checkpoint itself)
+     */
     record Result(String backend, int parallelism, long conversations, long setupMillis,
-                  FlinkRest.Checkpoint checkpoint, long bytesOnDisk) {
+                  FlinkRest.Checkpoint checkpoint, long bytesOnDisk, FlinkRest.Checkpoint canonical) {
         double bytesPerConversation() {
             return (double) checkpoint.stateSize() / conversations;
+        }
+
+        double canonicalBytesPerConversation() {
+            return (double) canonical.stateSize() / conversations;
         }
     }
 
@@ -148,7 +160,10 @@ final class StateCheckpoint {
                 }
                 long setupMillis = (System.nanoTime() - t0) / 1_000_000;
                 FlinkRest.Checkpoint cp = rest.checkpoint(job.getJobID(), Duration.ofMinutes(10));
-                return new Result(backend, parallelism, scenario.conversations, setupMillis, cp, sizeOf(dir));
+                long onDisk = sizeOf(dir);
+                FlinkRest.Checkpoint canonical = rest.canonicalSavepoint(job.getJobID(),
+                        dir.resolve("savepoints").toUri().toString(), Duration.ofMinutes(10));
+                return new Result(backend, parallelism, scenario.conversations, setupMillis, cp, onDisk, canonical);
             } finally {
                 job.cancel().get();
             }
