@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
  *       (heap; RocksDB at parallelism 2) over the same in-memory corpus, each repeated;</li>
  *   <li>{@code scaling}: the same with {@code --scale} times more conversations a day;</li>
  *   <li>{@code state}: checkpoint bytes and duration per open conversation;</li>
+ *   <li>{@code remembered}: the same per remembered conversation (over, kept for {@code conversationRetention});</li>
  *   <li>{@code sla}: SLA alert latency in a local Flink without Kafka;</li>
  *   <li>{@code e2e} (only with {@code --end-to-end}): freshness and SLA alert latency on a real
  *       Kafka broker and InfluxDB.</li>
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true)
 public final class Benchmarks implements Callable<Integer> {
-    static final List<String> ALL_PARTS = List.of("throughput", "scaling", "state", "sla", "e2e");
+    static final List<String> ALL_PARTS = List.of("throughput", "scaling", "state", "remembered", "sla", "e2e");
 
     @Option(names = "--events", defaultValue = "5000000", description = "Corpus size (default ${DEFAULT-VALUE}).")
     long events;
@@ -72,12 +73,16 @@ public final class Benchmarks implements Callable<Integer> {
                     + "minutes: every conversation's facts go through the window stage's RocksDB state).")
     long[] stateRocksdbConversations;
 
+    @Option(names = "--remembered-conversations", split = ",", defaultValue = "100000",
+            description = "Remembered conversations of the remembered part, every backend (default ${DEFAULT-VALUE}).")
+    long[] rememberedConversations;
+
     @Option(names = "--sla-breaches", defaultValue = "300",
             description = "Breaches timed by the SLA alert latency benchmark (default ${DEFAULT-VALUE}).")
     int slaBreaches;
 
-    @Option(names = "--parts", split = ",", defaultValue = "throughput,scaling,state,sla",
-            description = "Parts to run: throughput, scaling, state, sla, e2e "
+    @Option(names = "--parts", split = ",", defaultValue = "throughput,scaling,state,remembered,sla",
+            description = "Parts to run: throughput, scaling, state, remembered, sla, e2e "
                     + "(default ${DEFAULT-VALUE}).")
     List<String> parts;
 
@@ -127,6 +132,9 @@ public final class Benchmarks implements Callable<Integer> {
         }
         if (run.contains("state")) {
             write("state", state());
+        }
+        if (run.contains("remembered")) {
+            write("remembered", remembered());
         }
         if (run.contains("sla")) {
             write("sla", sla());
@@ -227,28 +235,40 @@ public final class Benchmarks implements Callable<Integer> {
                 facts >= 0 ? String.format(Locale.ROOT, ", %,d facts", facts) : "");
     }
 
-    // --- state per open conversation ---------------------------------------------------------------
+    // --- state per open and per remembered conversation ------------------------------------------
 
-    private String state() throws Exception {
-        String before = loadAverage();
+    /** One state measurement: conversations, backend and parallelism to its result. */
+    @FunctionalInterface
+    private interface StateMeasurement {
+        StateCheckpoint.Result measure(EngineConfig config, long n, String backend, int parallelism) throws Exception;
+    }
+
+    /** Runs a state measurement for each backend and size: heap at parallelism 1 and 2, RocksDB at 2. */
+    private List<StateCheckpoint.Result> stateRuns(String kind, StateMeasurement m, long[] heapSizes, long[] rocksdbSizes)
+            throws Exception {
         EngineConfig config = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml"));
-        List<OpenConversationState.Result> results = new ArrayList<>();
+        List<StateCheckpoint.Result> results = new ArrayList<>();
         for (String backend : stateBackends) {
-            for (long n : "rocksdb".equals(backend) ? stateRocksdbConversations : stateConversations) {
+            for (long n : "rocksdb".equals(backend) ? rocksdbSizes : heapSizes) {
                 // RocksDB at parallelism 2 only, as in the throughput table (it is the slow one)
                 for (int p : "rocksdb".equals(backend) ? new int[] {2} : new int[] {1, 2}) {
-                    OpenConversationState.Result r = OpenConversationState.measure(config, n, backend, p);
-                    System.out.printf(Locale.ROOT, "state: %s p%d %,d open: %,d bytes (%.0f B each), on disk %,d, "
-                                    + "checkpoint %d ms; by operator %s%n", backend, p, n, r.checkpoint().stateSize(),
-                            r.bytesPerConversation(), r.bytesOnDisk(), r.checkpoint().durationMs(),
-                            r.checkpoint().stateSizeByVertex());
+                    StateCheckpoint.Result r = m.measure(config, n, backend, p);
+                    System.out.printf(Locale.ROOT, "state: %s p%d %,d %s: %,d bytes (%.0f B each), on disk %,d, "
+                                    + "checkpoint %d ms; by operator %s; canonical savepoint %,d bytes (%.0f B each), "
+                                    + "by operator %s%n", backend, p, n, kind,
+                            r.checkpoint().stateSize(), r.bytesPerConversation(), r.bytesOnDisk(),
+                            r.checkpoint().durationMs(), r.checkpoint().stateSizeByVertex(), r.canonical().stateSize(),
+                            r.canonicalBytesPerConversation(), r.canonical().stateSizeByVertex());
                     results.add(r);
                 }
             }
         }
-        StringBuilder sb = new StringBuilder("## State per open conversation\n\n");
-        sb.append(header(before));
-        sb.append("The live topology (shipped `jobs/kpi-engine/config.yaml`) opens N conversations, one first "
+        return results;
+    }
+
+    private String state() throws Exception {
+        return stateSection("open", OpenConversationState::measure, stateConversations, stateRocksdbConversations,
+                "The live topology (shipped `jobs/kpi-engine/config.yaml`) opens N conversations, one first "
                 + "`CUSTOMER_MESSAGE` each (stamped with the wall clock, spread over the 10 channels and 4 queues, one "
                 + "customer each), never answered nor closed; when the job's live gauges count all N waiting, a full "
                 + "checkpoint is triggered through Flink's REST API (`POST /jobs/:id/checkpoints`) with filesystem "
@@ -256,34 +276,98 @@ public final class Benchmarks implements Callable<Integer> {
                 + "`/jobs/:id/checkpoints/details/:cp` (Flink's own figure for the whole state in the checkpoint); "
                 + "*on disk* is every file of the checkpoint directory; *duration* is the checkpoint's "
                 + "`end_to_end_duration`. Operator chaining is off in this benchmark so that Flink reports the state "
-                + "of each operator separately. Target: at most 1 KiB (1,024 bytes) per open conversation.\n\n");
-        sb.append("| backend | parallelism | open conversations | state bytes | bytes / conversation | on disk | "
-                + "checkpoint duration | time to open them |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (OpenConversationState.Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d | **%,.0f** | %,d | %,d ms | %.1f s |%n",
+                + "of each operator separately. *Live entries* is `state_size` of a savepoint in Flink's canonical "
+                + "format taken right after the checkpoint (`POST /jobs/:id/savepoints`, `formatType` `CANONICAL`): "
+                + "the live state entries only, in Flink's serialized form, whatever the backend. With RocksDB the "
+                + "checkpoint copies RocksDB's files as they are, which may still hold overwritten values and "
+                + "deletions not compacted yet (see the notes). Target: at most 1 KiB (1,024 bytes) per open "
+                + "conversation.\n\n",
+                "time to open them");
+    }
+
+    private String remembered() throws Exception {
+        return stateSection("remembered", RememberedConversationState::measure, rememberedConversations,
+                rememberedConversations, REMEMBERED_METHOD, "time to set them up");
+    }
+
+    /** The section "State per {kind} conversation": the method, then the figures of every backend and size. */
+    private String stateSection(String kind, StateMeasurement m, long[] heapSizes, long[] rocksdbSizes, String method,
+                                String setup) throws Exception {
+        String before = loadAverage();
+        List<StateCheckpoint.Result> results = stateRuns(kind, m, heapSizes, rocksdbSizes);
+        return "## State per " + kind + " conversation\n\n" + header(before) + method
+                + stateTables(results, kind, setup);
+    }
+
+    /** How the remembered-conversation state is measured (also in docs/benchmarks.md until its first run). */
+    static final String REMEMBERED_METHOD = "Conversations are remembered `conversationRetention` (30 days) after "
+            + "their last event (docs/kpis.md). The live topology, as for the open conversations above, reads N "
+            + "conversations that each lived a short life "
+            + RememberedConversationState.AGE.toDays() + " days ago, one event a minute: `CONVERSATION_OPENED` "
+            + "(customer, queue), `CUSTOMER_MESSAGE`, `AGENT_ASSIGNED`, `AGENT_MESSAGE`, `CUSTOMER_MESSAGE`, "
+            + "`AGENT_MESSAGE`, `RESOLVED`, `CONVERSATION_CLOSED`, `SURVEY_RESPONSE` (CSAT), spread over the 10 "
+            + "channels and 4 queues, one customer each (generated in rounds, stamped "
+            + RememberedConversationState.AGE.toDays() + " days before the wall clock "
+            + "plus a minute per round, so nothing is late); then one conversation opens now (`CUSTOMER_MESSAGE`), "
+            + "which moves the watermark "
+            + RememberedConversationState.AGE.toDays() + " days on, past every window's `kpiRetention`, FCR verdict (`fcrWindow`) "
+            + "and SLA clock of the others. The full checkpoint is triggered when every old conversation has "
+            + "emitted its summary at close, the watermark leaving the window stage (the last stage: a watermark "
+            + "leaves an operator only after the timers it triggers have fired) has reached the instant the job "
+            + "started, and the live gauges count the one new conversation waiting. What is left is what the "
+            + "engine keeps per remembered conversation: its conversation state, its event ids, the customer "
+            + "stage's record of its opening, and their timers (plus the new conversation and a few keys of "
+            + "windows and gauges, shared by all). Columns as above; with RocksDB the checkpoint also holds what "
+            + "RocksDB has not compacted yet of the conversations' earlier values and of the deleted windows, "
+            + "verdicts and timers, the canonical savepoint only what is live. Targets: at most 256 bytes per "
+            + "remembered conversation on the heap backend, 128 on RocksDB.\n\n";
+
+    private static String stateTables(List<StateCheckpoint.Result> results, String kind, String setup) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| backend | parallelism | ").append(kind).append(" conversations | state bytes | bytes / conversation "
+                + "| on disk | checkpoint duration | ").append(setup).append(" | live entries / conversation (canonical "
+                + "savepoint) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (StateCheckpoint.Result r : results) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d | **%,.0f** | %,d | %,d ms | %.1f s | %,.0f |%n",
                     r.backend(), r.parallelism(), r.conversations(), r.checkpoint().stateSize(),
-                    r.bytesPerConversation(), r.bytesOnDisk(), r.checkpoint().durationMs(), r.openMillis() / 1000.0));
+                    r.bytesPerConversation(), r.bytesOnDisk(), r.checkpoint().durationMs(), r.setupMillis() / 1000.0,
+                    r.canonicalBytesPerConversation()));
         }
-        sb.append("\nState by operator (bytes per open conversation):\n\n");
+        sb.append("\nState by operator (bytes per ").append(kind).append(" conversation; for RocksDB also the "
+                + "canonical savepoint's):\n\n");
+        // one column per checkpoint, and for RocksDB one for its canonical savepoint
+        List<String> names = new ArrayList<>();
+        List<StateCheckpoint.Result> of = new ArrayList<>();
+        List<FlinkRest.Checkpoint> columns = new ArrayList<>();
+        for (StateCheckpoint.Result r : results) {
+            String name = String.format(Locale.ROOT, "%s p%d %s", r.backend(), r.parallelism(),
+                    r.conversations() >= 1_000_000 ? r.conversations() / 1_000_000 + "M" : r.conversations() / 1_000 + "k");
+            names.add(name);
+            of.add(r);
+            columns.add(r.checkpoint());
+            if ("rocksdb".equals(r.backend())) {
+                names.add(name + " canonical");
+                of.add(r);
+                columns.add(r.canonical());
+            }
+        }
         List<String> operators = new ArrayList<>();
-        results.forEach(r -> r.checkpoint().stateSizeByVertex().keySet().forEach(k -> {
+        columns.forEach(c -> c.stateSizeByVertex().keySet().forEach(k -> {
             if (!operators.contains(k)) {
                 operators.add(k);
             }
         }));
         sb.append("| operator |");
-        results.forEach(r -> sb.append(String.format(Locale.ROOT, " %s p%d %s |", r.backend(), r.parallelism(),
-                r.conversations() >= 1_000_000 ? r.conversations() / 1_000_000 + "M" : r.conversations() / 1_000 + "k")));
-        sb.append("\n|---|").append("---:|".repeat(results.size())).append('\n');
+        names.forEach(n -> sb.append(' ').append(n).append(" |"));
+        sb.append("\n|---|").append("---:|".repeat(columns.size())).append('\n');
         for (String op : operators) {
-            boolean any = results.stream().anyMatch(r -> r.checkpoint().stateSizeByVertex().getOrDefault(op, 0L) > 0);
-            if (!any) {
+            if (columns.stream().noneMatch(c -> c.stateSizeByVertex().getOrDefault(op, 0L) > 0)) {
                 continue;
             }
             sb.append("| ").append(op.replace("|", "\\|")).append(" |");
-            for (OpenConversationState.Result r : results) {
+            for (int i = 0; i < columns.size(); i++) {
                 sb.append(String.format(Locale.ROOT, " %,.0f |",
-                        (double) r.checkpoint().stateSizeByVertex().getOrDefault(op, 0L) / r.conversations()));
+                        (double) columns.get(i).stateSizeByVertex().getOrDefault(op, 0L) / of.get(i).conversations()));
             }
             sb.append('\n');
         }

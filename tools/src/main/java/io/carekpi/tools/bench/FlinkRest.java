@@ -2,6 +2,7 @@ package io.carekpi.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,7 +19,7 @@ import org.apache.flink.configuration.RestOptions;
 
 /**
  * The few calls of Flink's REST API the benchmarks use on a local (MiniCluster) job: trigger a
- * checkpoint and read its statistics as Flink reports them.
+ * checkpoint or a canonical savepoint and read its statistics as Flink reports them.
  */
 final class FlinkRest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,20 +51,48 @@ final class FlinkRest {
     Checkpoint checkpoint(JobID job, Duration timeout) throws Exception {
         String trigger = post("/jobs/" + job + "/checkpoints", "{\"checkpointType\":\"FULL\"}").path("request-id").asText();
         long until = System.nanoTime() + timeout.toNanos();
-        long id = -1;
-        while (id < 0) {
-            JsonNode status = get("/jobs/" + job + "/checkpoints/" + trigger);
-            String s = status.path("status").path("id").asText();
-            if ("COMPLETED".equals(s)) {
+        long id = completed("/jobs/" + job + "/checkpoints/" + trigger, until, "checkpoint " + trigger)
+                .path("checkpointId").asLong();
+        return statistics(job, id, until);
+    }
+
+    /**
+     * Takes a savepoint in Flink's canonical format (every live state entry in Flink's own serialized
+     * form, whatever the backend) into {@code dir}, the job going on, and returns its statistics.
+     */
+    Checkpoint canonicalSavepoint(JobID job, String dir, Duration timeout) throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("target-directory", dir).put("cancel-job", false)
+                .put("formatType", "CANONICAL");
+        String trigger = post("/jobs/" + job + "/savepoints", JSON.writeValueAsString(body)).path("request-id").asText();
+        long until = System.nanoTime() + timeout.toNanos();
+        String location = completed("/jobs/" + job + "/savepoints/" + trigger, until, "savepoint " + trigger)
+                .path("location").asText();
+        // its id, once the (cached) checkpoint history lists it
+        JsonNode latest = get("/jobs/" + job + "/checkpoints").path("latest").path("savepoint");
+        while (!location.equals(latest.path("external_path").asText())) {
+            pause(until, "savepoint " + location + " in the checkpoint history");
+            latest = get("/jobs/" + job + "/checkpoints").path("latest").path("savepoint");
+        }
+        return statistics(job, latest.path("id").asLong(), until);
+    }
+
+    /** Polls an asynchronous operation until it completes; returns its result, fails with its failure. */
+    private JsonNode completed(String path, long until, String what) throws Exception {
+        while (true) {
+            JsonNode status = get(path);
+            if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                 JsonNode op = status.path("operation");
                 if (op.has("failure-cause")) {
-                    throw new IllegalStateException("checkpoint failed: " + op.path("failure-cause"));
+                    throw new IllegalStateException(what + " failed: " + op.path("failure-cause"));
                 }
-                id = op.path("checkpointId").asLong();
-            } else {
-                pause(until, "checkpoint " + trigger);
+                return op;
             }
+            pause(until, what);
         }
+    }
+
+    /** The statistics of a completed checkpoint or savepoint, with its state size per vertex by name. */
+    private Checkpoint statistics(JobID job, long id, long until) throws Exception {
         Map<String, String> names = new LinkedHashMap<>();
         for (JsonNode v : get("/jobs/" + job).path("vertices")) {
             names.put(v.path("id").asText(), v.path("name").asText());

@@ -3,10 +3,12 @@ package io.carekpi.tools.cli;
 import io.carekpi.cli.KafkaOptions;
 
 import io.carekpi.connectors.kafka.KafkaSettings;
+import io.carekpi.schema.InteractionEvent;
 import io.carekpi.tools.demo.TrafficSender;
 import io.carekpi.jobs.RuntimeSettings;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,15 +45,28 @@ final class SimulateCommand implements Callable<Integer> {
             converter = RuntimeSettings.DurationConverter.class)
     Duration duration;
 
+    @Option(names = "--real-world-timelines",
+            description = {"Also send what real sources do over days: tickets reopened days after their resolution,",
+                    "surveys up to a week later (some without a channel, some of conversations never seen), webhook",
+                    "re-deliveries hours later and conflicting copies of an eventId. The engine must remember",
+                    "conversations 30 days (conversationRetention, as shipped). Off by default: a seed sends the same",
+                    "traffic as without the option."})
+    boolean realWorldTimelines;
+
+    /** The events to send, planned for a day whose {@code --start-hour} is {@code now}. */
+    List<InteractionEvent> plannedEvents(Instant now) {
+        return TrafficSender.liveDay(seed, conversationsPerDay, agents, startHour, now, realWorldTimelines);
+    }
+
     @Override
     public Integer call() throws Exception {
-        var events = TrafficSender.liveDay(seed, conversationsPerDay, agents, startHour, Instant.now());
+        var events = plannedEvents(Instant.now());
         TrafficSender sender = new TrafficSender(kafkaOptions.bootstrapServers, kafkaOptions.clientProperties(), topic,
                 events, maxRate);
         Thread t = new Thread(sender, "traffic");
         t.start();
-        System.out.printf("simulating %d events to %s at %s (seed %d)%n", events.size(), topic,
-                kafkaOptions.bootstrapServers, seed);
+        System.out.printf("simulating %d events to %s at %s (seed %d%s)%n", events.size(), topic,
+                kafkaOptions.bootstrapServers, seed, realWorldTimelines ? ", real-world timelines" : "");
         if (duration != null) {
             t.join(duration.toMillis());
             sender.stop();

@@ -2,6 +2,8 @@ package io.carekpi.tools.demo;
 
 import io.carekpi.io.EventAvro;
 import io.carekpi.schema.InteractionEvent;
+import io.carekpi.tools.sim.DeliveryOptions;
+import io.carekpi.tools.sim.Simulation;
 import io.carekpi.tools.sim.SimulationConfig;
 import io.carekpi.tools.sim.TrafficSimulator;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Sends simulated traffic to Kafka as it happens: a planned day is shifted so that its
  * {@code startHour} is now, conversations already under way are left out, and each event is sent
  * when the wall clock reaches its {@code occurredAt} (Avro single-object, keyed by conversation,
- * timestamped at occurredAt). {@code maxRate} caps events per second.
+ * timestamped at occurredAt), in list order: an event whose time has passed when its turn comes
+ * (a late copy) is sent at once. {@code maxRate} caps events per second.
  */
 public final class TrafficSender implements Runnable {
     private final String bootstrap;
@@ -45,10 +48,24 @@ public final class TrafficSender implements Runnable {
     /** A day of traffic planned with {@code seed}, shifted so its {@code startHour} (UTC) is {@code now}. */
     public static List<InteractionEvent> liveDay(long seed, int conversationsPerDay, int agents, int startHour,
                                                  Instant now) {
+        return liveDay(seed, conversationsPerDay, agents, startHour, now, false);
+    }
+
+    /**
+     * As {@link #liveDay(long, int, int, int, Instant)}; with {@code realWorldTimelines} the day is
+     * planned with {@link SimulationConfig#realWorldTimelines} (reopens days later, late surveys,
+     * some without a channel, surveys of conversations never seen) and its late copies (re-deliveries
+     * hours later, conflicting copies) stand at their arrival: a copy keeps its original's
+     * {@code occurredAt}, so it is sent as soon as the events before it have been, hours after its original.
+     */
+    public static List<InteractionEvent> liveDay(long seed, int conversationsPerDay, int agents, int startHour,
+                                                 Instant now, boolean realWorldTimelines) {
         LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
         SimulationConfig cfg = SimulationConfig.builder().seed(seed).firstDay(day)
-                .conversationsPerDay(conversationsPerDay).agents(agents).build();
-        List<InteractionEvent> planned = TrafficSimulator.simulate(cfg).events();
+                .conversationsPerDay(conversationsPerDay).agents(agents).realWorldTimelines(realWorldTimelines).build();
+        Simulation simulation = TrafficSimulator.simulate(cfg);
+        List<InteractionEvent> planned = realWorldTimelines
+                ? simulation.deliver(DeliveryOptions.inOrder()).arrivals() : simulation.events();
         long shift = now.toEpochMilli() - day.atStartOfDay(ZoneOffset.UTC).plusHours(startHour).toInstant().toEpochMilli();
         Set<String> underWay = new HashSet<>();
         List<InteractionEvent> out = new ArrayList<>();
