@@ -26,11 +26,6 @@ public record Rejection(String input, byte[] bytes, String reason, long seq, Str
      */
     public record UnreadBlocks(long blocks, long records) {
         public static final long UNKNOWN = -1;
-
-        /** The input records this stands for: the declared ones, or 1 when their number is unknown. */
-        public long inputRecords() {
-            return records == UNKNOWN ? 1 : records;
-        }
     }
 
     /** One input record. */
@@ -51,10 +46,5 @@ public record Rejection(String input, byte[] bytes, String reason, long seq, Str
     /** This rejection, from {@code origin}. */
     public Rejection from(String origin) {
         return new Rejection(input, bytes, reason, seq, origin, unread);
-    }
-
-    /** How many input records this rejection stands for: 1, or what unread blocks declared. */
-    public long inputRecords() {
-        return unread == null ? 1 : unread.inputRecords();
     }
 }
