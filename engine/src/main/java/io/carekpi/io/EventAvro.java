@@ -124,7 +124,14 @@ public final class EventAvro {
             throws InvalidEventException {
         try {
             if (isSingleObject(bytes)) {
-                return singleObject.decode(bytes);
+                // Read from a stream (Avro reads it unbuffered) to see what is left after the record.
+                java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes);
+                InteractionEvent e = singleObject.decode(in, null);
+                if (in.available() > 0) {
+                    throw new InvalidEventException("Avro single-object record has " + bytes.length + " bytes, "
+                            + in.available() + " trailing bytes after the record");
+                }
+                return e;
             }
             BinaryDecoder d = DecoderFactory.get().binaryDecoder(bytes, null);
             InteractionEvent e = READER.get().read(null, d);

@@ -97,13 +97,33 @@ public final class Replay {
                 outputDir.resolve("sla.jsonl"));
         Comparator<JsonNode> byLine = Comparator.comparingLong((JsonNode n) -> n.get("line").asLong())
                 .thenComparing(n -> n.get("reason").asText());
-        long rejected = writeSorted(readParts(parts.resolve("rejected")), byLine, outputDir.resolve("rejected.jsonl"));
+        List<JsonNode> rejections = readParts(parts.resolve("rejected"));
+        writeSorted(rejections, byLine, outputDir.resolve("rejected.jsonl"));
+        // One line is one record, except unreadable blocks of an Avro file: the records they declared
+        long rejected = 0;
+        long unreadBlocks = 0;
+        long unreadBlockRecords = 0;
+        long unreadUncounted = 0;
+        for (JsonNode n : rejections) {
+            JsonNode blocks = n.get("unreadBlocks");
+            JsonNode records = n.get("records");
+            if (blocks == null) {
+                rejected++;
+            } else if (records == null || records.isNull()) {
+                unreadUncounted++;
+                rejected++;
+            } else {
+                unreadBlocks += blocks.asLong();
+                unreadBlockRecords += records.asLong();
+                rejected += records.asLong();
+            }
+        }
         long late = writeSorted(readParts(parts.resolve("late")), byLine, outputDir.resolve("late.jsonl"));
         long lateFacts = readParts(parts.resolve("late-facts")).size();
         FileTrees.deleteRecursively(parts);
         return new ReplayResult(counter(result, Accumulators.UNIQUE) - late, counter(result, Accumulators.DUPLICATES),
                 counter(result, Accumulators.UNKNOWN_TYPES), late, rejected, snapshots, conversations, slaEvents,
-                lateFacts);
+                lateFacts, unreadBlocks, unreadBlockRecords, unreadUncounted);
     }
 
     private static void toFiles(DataStream<String> lines, Path parts, String name) {
@@ -201,7 +221,11 @@ public final class Replay {
         }
     }
 
-    /** A rejected or late input as {@code {"line", "reason", "input"}}. */
+    /**
+     * A rejected or late input as {@code {"line", "reason", "input"}}; unreadable blocks of an Avro
+     * file add {@code "unreadBlocks"} and {@code "records"} (the records they declared, null when
+     * that cannot be read).
+     */
     private static final class RejectedToJson implements MapFunction<Rejection, String> {
         private static final long serialVersionUID = 1L;
 
@@ -211,6 +235,14 @@ public final class Replay {
             o.put("line", r.seq());
             o.put("reason", r.reason());
             o.put("input", r.input());
+            if (r.unread() != null) {
+                o.put("unreadBlocks", r.unread().blocks());
+                if (r.unread().records() == Rejection.UnreadBlocks.UNKNOWN) {
+                    o.putNull("records");
+                } else {
+                    o.put("records", r.unread().records());
+                }
+            }
             return o.toString();
         }
     }

@@ -125,6 +125,21 @@ class HostileInputTest {
         assertThat(outcome(unknown)).isEqualTo("unknown-type");
     }
 
+    @Test
+    void bytesAfterAnAvroRecordAreARejectionInEitherEncoding() {
+        InteractionEvent e = validEvents().get(0);
+        byte[] singleObject = EventAvro.encode(e);
+        byte[] bare = Arrays.copyOfRange(singleObject, 10, singleObject.length);
+        for (byte[] record : List.of(singleObject, bare)) {
+            byte[] longer = Arrays.copyOf(record, record.length + 2); // two zero bytes after the record
+            Decoded d = DECODER.decode(RawInput.avro(longer, 1));
+            assertThat(d.isRejected()).as("%s record with trailing bytes", record == bare ? "a bare" : "a single-object")
+                    .isTrue();
+            assertThat(d.rejection().reason()).contains("trailing bytes");
+            assertThat(DECODER.decode(RawInput.avro(record, 1)).isRejected()).as("the record itself").isFalse();
+        }
+    }
+
     private static String reason(String line) {
         Decoded d = DECODER.decode(RawInput.json(line, 1));
         return d.isRejected() ? d.rejection().reason() : null;

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -73,6 +74,36 @@ public final class KafkaTopics {
         }
     }
 
+    /**
+     * Produces records as they are (key and value bytes, a null value too) in the given order, one
+     * request in flight as {@link #produce}, and returns where each one landed, in the same order.
+     */
+    public static List<RecordMetadata> produceInOrder(String bootstrap, String topic, List<byte[]> keys,
+                                                      List<byte[]> values, Properties more) throws Exception {
+        Properties p = new Properties();
+        p.putAll(more);
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("acks", "all");
+        p.setProperty("linger.ms", "5");
+        p.setProperty("retries", "20");
+        p.setProperty("retry.backoff.ms", "250");
+        p.setProperty("enable.idempotence", "false");
+        p.setProperty("max.in.flight.requests.per.connection", "1");
+        List<RecordMetadata> landed = new ArrayList<>(values.size());
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i))));
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<RecordMetadata> f : sent) {
+                landed.add(f.get());
+            }
+        }
+        return landed;
+    }
+
     /** Lets a topic hold records up to {@code bytes} long (the broker's default is about 1 MiB). */
     public static void allowRecordsOf(String bootstrap, String topic, int bytes) throws Exception {
         Properties p = new Properties();
@@ -84,6 +115,47 @@ public final class KafkaTopics {
                     new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", Integer.toString(bytes)),
                     org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
             admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(op))).all().get();
+        }
+    }
+
+    /**
+     * Waits until no transaction is open on the topics: their last stable offsets (what a
+     * {@code read_committed} reader reads to) reach their high watermarks. A job's last transaction is
+     * committed when the job ends, but the broker writes its commit markers to the partitions a
+     * moment later; until then {@link #readAll} stops before the transaction's records.
+     *
+     * @return how long it waited, in milliseconds
+     */
+    public static long awaitCommitted(String bootstrap, List<String> topics) throws InterruptedException {
+        Properties committed = new Properties();
+        committed.setProperty("bootstrap.servers", bootstrap);
+        committed.setProperty("isolation.level", "read_committed");
+        Properties uncommitted = new Properties();
+        uncommitted.setProperty("bootstrap.servers", bootstrap);
+        uncommitted.setProperty("isolation.level", "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> stable = new KafkaConsumer<>(committed, new ByteArrayDeserializer(),
+                     new ByteArrayDeserializer());
+             KafkaConsumer<byte[], byte[]> all = new KafkaConsumer<>(uncommitted, new ByteArrayDeserializer(),
+                     new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String topic : topics) {
+                stable.partitionsFor(topic, Duration.ofSeconds(10))
+                        .forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            }
+            long started = System.currentTimeMillis();
+            long deadline = started + 60_000;
+            while (true) {
+                Map<TopicPartition, Long> lso = stable.endOffsets(parts);
+                Map<TopicPartition, Long> hw = all.endOffsets(parts);
+                if (lso.equals(hw)) {
+                    return System.currentTimeMillis() - started;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("transactions still open on " + topics + " after 60 s: last stable offsets "
+                            + lso + ", high watermarks " + hw);
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
