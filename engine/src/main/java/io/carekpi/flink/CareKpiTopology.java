@@ -78,13 +78,14 @@ public final class CareKpiTopology {
         SingleOutputStreamOperator<KpiFact> conversationFacts = DataStreamUtils
                 .reinterpretAsKeyedStream(unique, DecodedEvent::conversationId)
                 .transform("conversation stage", TypeInformation.of(KpiFact.class),
-                        new MigratingKeyedProcessOperator<>(new ConversationFunction(config, asOf)))
+                        new MigratingKeyedProcessOperator<>(mode == Mode.LIVE
+                                ? new ConversationFunction(config) : new ConversationFunction(config, asOf)))
                 .uid("conversations");
 
         DataStream<CustomerSignal> signals = conversationFacts.getSideOutput(ConversationFunction.CUSTOMER_SIGNALS);
         SingleOutputStreamOperator<KpiFact> customerFacts = signals
                 .keyBy(s -> s.customerId)
-                .process(new CustomerFunction(config, asOf))
+                .process(mode == Mode.LIVE ? new CustomerFunction(config) : new CustomerFunction(config, asOf))
                 .name("customer stage (FCR)").uid("customers");
 
         SingleOutputStreamOperator<KpiSnapshot> kpis = conversationFacts.union(customerFacts)

@@ -110,18 +110,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
         conversation = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("conversation-v2", Conversation.class));
         seenEvents = getRuntimeContext().getState(new ValueStateDescriptor<>("seenEvents", SeenEvents.class));
-        ValueStateDescriptor<byte[]> compact = new ValueStateDescriptor<>("remembered",
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        if (cleanupAfter != null) {
-            // Event time decides whether it is still remembered (see admit); the TTL only frees
-            // the state some time after that, without a timer per conversation.
-            compact.enableTimeToLive(StateTtlConfig.newBuilder(cleanupAfter)
-                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                    .setStateVisibility(StateTtlConfig.StateVisibility.ReturnExpiredIfNotCleanedUp)
-                    .cleanupFullSnapshot()
-                    .build());
-        }
-        remembered = getRuntimeContext().getState(compact);
+        remembered = getRuntimeContext().getState(compactState("remembered", cleanupAfter));
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
         expired = getRuntimeContext().getMetricGroup().counter("expiredConversations");
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
@@ -185,6 +174,24 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
     @Override
     protected Comparator<DecodedEvent> tieOrder() {
         return Comparator.comparingLong(DecodedEvent::seq);
+    }
+
+    /**
+     * A compact form's state: bytes, freed by a TTL {@code cleanupAfter} (processing time) after
+     * their last write when not null. Event time decides whether what they hold is still
+     * remembered; the TTL only frees them some time after that, without a timer per key.
+     */
+    static ValueStateDescriptor<byte[]> compactState(String name, Duration cleanupAfter) {
+        ValueStateDescriptor<byte[]> d = new ValueStateDescriptor<>(name,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+        if (cleanupAfter != null) {
+            d.enableTimeToLive(StateTtlConfig.newBuilder(cleanupAfter)
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.ReturnExpiredIfNotCleanedUp)
+                    .cleanupFullSnapshot()
+                    .build());
+        }
+        return d;
     }
 
     /**

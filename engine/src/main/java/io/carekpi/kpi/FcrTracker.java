@@ -108,6 +108,14 @@ public final class FcrTracker implements Serializable {
         return null;
     }
 
+    /**
+     * An opening no rule needs at {@code t} any more: past {@code fcrWindow} (no new contact counts
+     * it as prior) and past its {@code keepUntil} (its conversation is no longer remembered).
+     */
+    public static boolean forgotten(CustomerLedger.Opening o, long t, long fcrWindowMs) {
+        return Math.max(o.keepUntil, o.openedAt + fcrWindowMs) < t;
+    }
+
     /** The next instant at which {@link #advanceTo} has work, or Long.MAX_VALUE. */
     public long nextDeadline(CustomerLedger l) {
         long next = Long.MAX_VALUE;
@@ -141,7 +149,7 @@ public final class FcrTracker implements Serializable {
             }
         }
         l.resolutions.removeIf(r -> r.resolvedAt + fcrWindowMs < t);
-        l.openings.removeIf(o -> Math.max(o.keepUntil, o.openedAt + fcrWindowMs) < t);
+        l.openings.removeIf(o -> forgotten(o, t, fcrWindowMs));
         return l.isEmpty();
     }
 }

@@ -4,9 +4,6 @@ import static io.carekpi.kpi.conversation.Conversation.NONE;
 
 import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.kpi.conversation.HandleSegment;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,7 +29,7 @@ public final class RememberedConversation {
      * Channel symbols written as one byte in layout v1 (0: the name follows as text). Frozen: the
      * Avro enum may gain or reorder symbols, this list must not change.
      */
-    private static final List<String> CHANNELS_V1 = List.of("VOICE", "WHATSAPP", "MESSENGER", "INSTAGRAM",
+    static final List<String> CHANNELS_V1 = List.of("VOICE", "WHATSAPP", "MESSENGER", "INSTAGRAM",
             "TWITTER", "WECHAT", "WEB_CHAT", "SMS", "EMAIL", "APP", "UNKNOWN");
 
     private static final int OUTBOUND = 1;
@@ -76,7 +73,7 @@ public final class RememberedConversation {
             present |= optional[i] != NONE ? 1 << i : 0;
         }
         long opened = s.openedAt;
-        Writer w = new Writer();
+        CompactBytes.Writer w = new CompactBytes.Writer();
         w.varint(V1);
         w.varint(flags(s));
         w.varint(present);
@@ -117,7 +114,7 @@ public final class RememberedConversation {
 
     /** The conversation (keyed by {@code conversationId}) and its seen ids (null when none were kept). */
     public static RememberedConversation decode(String conversationId, byte[] bytes) {
-        Reader r = new Reader(bytes);
+        CompactBytes.Reader r = new CompactBytes.Reader(bytes);
         int version = r.varint();
         if (version != V1) {
             throw new IllegalStateException("remembered conversation " + conversationId
@@ -183,7 +180,7 @@ public final class RememberedConversation {
             }
             seen.size = ids;
         }
-        r.expectEnd(conversationId);
+        r.expectEnd("remembered conversation " + conversationId);
         return new RememberedConversation(s, seen);
     }
 
@@ -198,125 +195,5 @@ public final class RememberedConversation {
         f |= s.resolution.deflected ? DEFLECTED : 0;
         f |= s.resolution.fcrDisqualified ? FCR_DISQUALIFIED : 0;
         return f;
-    }
-
-    /** Varints (LEB128) and zig-zag varints for signed values, as in Avro and protobuf. */
-    private static final class Writer extends ByteArrayOutputStream {
-        Writer() {
-            super(96);
-        }
-
-        void varlong(long v) {
-            while ((v & ~0x7FL) != 0) {
-                write((int) ((v & 0x7F) | 0x80));
-                v >>>= 7;
-            }
-            write((int) v);
-        }
-
-        void varint(int v) {
-            varlong(v & 0xFFFFFFFFL);
-        }
-
-        void signed(long v) {
-            varlong((v << 1) ^ (v >> 63));
-        }
-
-        void fixed64(long v) {
-            for (int i = 0; i < 8; i++) {
-                write((int) (v >>> (8 * i)));
-            }
-        }
-
-        /** Null as 0, else 1 + the UTF-8 length, then the bytes. */
-        void text(String s) {
-            if (s == null) {
-                write(0);
-                return;
-            }
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            varint(b.length + 1);
-            write(b, 0, b.length);
-        }
-
-        void channel(String channel) {
-            int known = channel == null ? -1 : CHANNELS_V1.indexOf(channel);
-            write(known + 1);
-            if (known < 0) {
-                text(channel);
-            }
-        }
-    }
-
-    private static final class Reader {
-        private final byte[] b;
-        int pos;
-
-        Reader(byte[] b) {
-            this.b = b;
-        }
-
-        private int next() {
-            if (pos >= b.length) {
-                throw new IllegalStateException("remembered conversation state ends early (" + b.length + " bytes)");
-            }
-            return b[pos++] & 0xFF;
-        }
-
-        long varlong() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int x = next();
-                v |= (long) (x & 0x7F) << shift;
-                if ((x & 0x80) == 0) {
-                    return v;
-                }
-            }
-            throw new IllegalStateException("remembered conversation state: varint longer than 64 bits");
-        }
-
-        int varint() {
-            return (int) varlong();
-        }
-
-        long signed() {
-            long z = varlong();
-            return (z >>> 1) ^ -(z & 1);
-        }
-
-        long fixed64() {
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v |= (long) next() << (8 * i);
-            }
-            return v;
-        }
-
-        String text() {
-            int n = varint();
-            if (n == 0) {
-                return null;
-            }
-            n -= 1;
-            if (n > b.length - pos) {
-                throw new IllegalStateException("remembered conversation state: text longer than the state");
-            }
-            String s = new String(b, pos, n, StandardCharsets.UTF_8);
-            pos += n;
-            return s;
-        }
-
-        String channel() {
-            int known = next();
-            return known == 0 ? text() : CHANNELS_V1.get(known - 1);
-        }
-
-        void expectEnd(String conversationId) {
-            if (pos != b.length) {
-                throw new IllegalStateException("remembered conversation " + conversationId + ": "
-                        + (b.length - pos) + " unread bytes of " + b.length + " " + Arrays.toString(
-                        Arrays.copyOfRange(b, pos, Math.min(b.length, pos + 8))));
-            }
-        }
     }
 }
