@@ -1,21 +1,16 @@
 package io.carekpi.replay;
 
-import static io.carekpi.testing.ConversationScript.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.carekpi.config.EngineConfig;
-import io.carekpi.schema.Channel;
-import io.carekpi.schema.InteractionEvent;
-import io.carekpi.testing.ConversationScript;
+import io.carekpi.testing.AvroBlockFiles;
 import io.carekpi.testing.MiniClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -39,22 +34,7 @@ class ReplayAvroBlocksITCase {
 
     /** 50 events in 5 blocks of 10 (a sync marker after every 10). */
     private Path file(String name) throws Exception {
-        Path f = dir.resolve(name);
-        ConversationScript c = conversation("c1", Channel.SMS).customer("u1").at(0).opened();
-        for (int i = 1; i < PER_BLOCK * BLOCKS; i++) {
-            c.at(i).customerMessage();
-        }
-        List<InteractionEvent> events = c.events();
-        try (DataFileWriter<InteractionEvent> w = new DataFileWriter<>(new SpecificDatumWriter<>(InteractionEvent.class))) {
-            w.create(InteractionEvent.getClassSchema(), f.toFile());
-            for (int i = 0; i < events.size(); i++) {
-                w.append(events.get(i));
-                if (i % PER_BLOCK == PER_BLOCK - 1) {
-                    w.sync();
-                }
-            }
-        }
-        return f;
+        return AvroBlockFiles.write(dir.resolve(name), PER_BLOCK, BLOCKS);
     }
 
     private ReplayResult replay(Path input) throws Exception {

@@ -7,6 +7,7 @@ import io.carekpi.events.Decoded;
 import io.carekpi.io.EventDecoder;
 import io.carekpi.schema.Channel;
 import io.carekpi.schema.InteractionEvent;
+import io.carekpi.testing.AvroBlockFiles;
 import io.carekpi.testing.ConversationScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,22 +31,7 @@ class AvroEventFileFormatTest {
 
     /** 50 events in 5 blocks of 10 (a sync marker after every 10). */
     private Path file() throws Exception {
-        Path f = dir.resolve("events.avro");
-        ConversationScript c = conversation("c1", Channel.SMS).customer("u1").at(0).opened();
-        for (int i = 1; i < PER_BLOCK * BLOCKS; i++) {
-            c.at(i).customerMessage();
-        }
-        List<InteractionEvent> events = c.events();
-        try (DataFileWriter<InteractionEvent> w = new DataFileWriter<>(new SpecificDatumWriter<>(InteractionEvent.class))) {
-            w.create(InteractionEvent.getClassSchema(), f.toFile());
-            for (int i = 0; i < events.size(); i++) {
-                w.append(events.get(i));
-                if (i % PER_BLOCK == PER_BLOCK - 1) {
-                    w.sync();
-                }
-            }
-        }
-        return f;
+        return AvroBlockFiles.write(dir.resolve("events.avro"), PER_BLOCK, BLOCKS);
     }
 
     private static List<Decoded> read(Path f) throws Exception {
