@@ -3,9 +3,13 @@ package io.carekpi.events;
 /**
  * What decoding one input record gave: the event, or why it cannot be used; exactly one of the two
  * is set. Sources decode as they read (a Kafka source must, to take watermarks per partition from
- * event time), so this is what every source emits.
+ * event time), so this is what every source emits. {@link #partition} is the Kafka partition it
+ * was read from ({@link #NO_PARTITION} for files): with {@link #seq} (its offset there) it tells the
+ * live watermarks how far the input has been read.
  */
-public record Decoded(DecodedEvent event, Rejection rejection) {
+public record Decoded(DecodedEvent event, Rejection rejection, int partition) {
+    /** Read from no Kafka partition (a file, a test's collection). */
+    public static final int NO_PARTITION = -1;
 
     public Decoded {
         if ((event == null) == (rejection == null)) {
@@ -14,11 +18,16 @@ public record Decoded(DecodedEvent event, Rejection rejection) {
     }
 
     public static Decoded event(DecodedEvent event) {
-        return new Decoded(event, null);
+        return new Decoded(event, null, NO_PARTITION);
     }
 
     public static Decoded rejected(Rejection rejection) {
-        return new Decoded(null, rejection);
+        return new Decoded(null, rejection, NO_PARTITION);
+    }
+
+    /** The same, read from Kafka partition {@code p}. */
+    public Decoded readFrom(int p) {
+        return new Decoded(event, rejection, p);
     }
 
     public boolean isRejected() {

@@ -123,12 +123,13 @@ public final class CareKpiTopology {
 
     /**
      * The live source's watermarks: event time from {@code occurredAt} (rejections move nothing),
-     * advancing with the wall clock when the input is quiet. Given to {@code fromSource}, Kafka
-     * applies it per partition.
+     * advancing with the wall clock when the input is quiet and {@code backlog} says it is read to
+     * its end. Given to {@code fromSource}, Kafka applies it per partition.
      */
-    public static WatermarkStrategy<Decoded> sourceWatermarks(EngineConfig config) {
+    public static WatermarkStrategy<Decoded> sourceWatermarks(EngineConfig config,
+                                                              LiveWatermarks.Backlog<Decoded> backlog) {
         long bound = config.outOfOrderness.toMillis();
-        return WatermarkStrategy.<Decoded>forGenerator(ctx -> new LiveWatermarks<>(bound))
+        return WatermarkStrategy.<Decoded>forGenerator(ctx -> new LiveWatermarks<>(bound, backlog))
                 .withTimestampAssigner((r, ts) -> r.eventTime());
     }
 

@@ -1,33 +1,57 @@
 package io.carekpi.flink;
 
+import java.io.Serializable;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
- * Live watermarks: the newest event time seen minus the out-of-orderness bound, and between events
- * event time is assumed to advance with the wall clock. So when every input goes quiet the
- * watermark keeps moving, and an SLA deadline fires about {@code outOfOrderness} after it passes
- * even if no further event ever arrives (SPEC section 3).
+ * Live watermarks: the newest event time seen minus the out-of-orderness bound; and while the input
+ * is known to be read to its end ({@link Backlog#caughtUp}), event time is assumed to advance with
+ * the wall clock between events. So when every input goes quiet the watermark keeps moving, and an
+ * SLA deadline fires about {@code outOfOrderness} after it passes even if no further event ever
+ * arrives (SPEC section 3); but when the job stalls (backpressure from a slow sink, a broker outage,
+ * a long pause, a restart that finds a backlog) the input is not caught up, the watermark waits
+ * for the events, and none of them is late because of the pipeline.
  *
- * <p>Trade-off: an event arriving after a quiet spell with an event time older than the advanced
- * watermark is late (it goes to the late output). A backlog being caught up is not affected: it
- * arrives without pauses, so the wall-clock advance stays at the length of the pauses. An input
- * (a Kafka partition) that has seen no event since the job (re)started says nothing for
- * {@link #STARTUP_GRACE_MS}, then marks itself idle so it does not hold back the others; it never
- * jumps to the wall clock, which after a restart would make a backlog still to be read late. If
- * every input is idle the watermark simply waits. Used per Kafka partition by the
- * source, so a partition read ahead of the others does not make theirs late.
+ * <p>An input (a Kafka partition) that has seen no event since the job (re)started says nothing for
+ * {@link #STARTUP_GRACE_MS}, then, if the source knows of nothing waiting to be read ({@code
+ * caughtUp(null)}: the broker answers and every input read here is at its end), marks itself idle
+ * so it does not hold back the others; it never jumps to the wall clock. While the broker is away,
+ * nothing goes idle: an input whose backlog comes late must not find the others' watermark ahead of
+ * it. If every input is idle the watermark simply waits. Used per Kafka
+ * partition by the source, so a partition read ahead of the others does not make theirs late.
  */
 public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
-    /** How long an input that has seen no event waits before it follows the wall clock. */
+    /** How long an input that has seen no event waits before it marks itself idle. */
     public static final long STARTUP_GRACE_MS = 30_000;
+
+    /**
+     * What the source knows of its input besides the events: whether all of it that exists has
+     * been read. When it cannot tell (its end unknown, its broker unreachable), it says no.
+     */
+    @FunctionalInterface
+    public interface Backlog<T> extends Serializable {
+        /**
+         * True when nothing of the input after {@code last} (the last element read) waits to be
+         * read. With {@code last} null (an input that has read nothing yet, which cannot say which
+         * input it is): true when nothing this process reads is known to wait.
+         */
+        boolean caughtUp(T last);
+
+        /** An input that never lags: a test's collection, a generator in the same process. */
+        static <T> Backlog<T> none() {
+            return last -> true;
+        }
+    }
 
     private final long boundMs;
     private final WallClock clock;
+    private final Backlog<T> backlog;
     private final long createdAt;
     private long maxEventTime = Long.MIN_VALUE;
     private long lastArrival;
+    private T last;
     private long emitted = Long.MIN_VALUE;
 
     /** The wall clock, replaceable in tests. */
@@ -36,12 +60,13 @@ public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
         long now();
     }
 
-    public LiveWatermarks(long boundMs) {
-        this(boundMs, System::currentTimeMillis);
+    public LiveWatermarks(long boundMs, Backlog<T> backlog) {
+        this(boundMs, backlog, System::currentTimeMillis);
     }
 
-    public LiveWatermarks(long boundMs, WallClock clock) {
+    public LiveWatermarks(long boundMs, Backlog<T> backlog, WallClock clock) {
         this.boundMs = boundMs;
+        this.backlog = backlog;
         this.clock = clock;
         this.createdAt = clock.now();
     }
@@ -52,18 +77,20 @@ public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
             maxEventTime = eventTimestamp;
         }
         lastArrival = clock.now();
+        last = event;
     }
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.now();
         if (maxEventTime == Long.MIN_VALUE) {
-            if (now - createdAt >= STARTUP_GRACE_MS) {
+            if (now - createdAt >= STARTUP_GRACE_MS && backlog.caughtUp(null)) {
                 output.markIdle();
             }
             return;
         }
-        long w = maxEventTime + (now - lastArrival) - boundMs - 1;
+        long quiet = backlog.caughtUp(last) ? now - lastArrival : 0;
+        long w = maxEventTime + quiet - boundMs - 1;
         if (w > emitted) {
             emitted = w;
             output.emitWatermark(new Watermark(w));

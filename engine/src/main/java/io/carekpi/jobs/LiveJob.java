@@ -3,6 +3,7 @@ package io.carekpi.jobs;
 import io.carekpi.config.EngineConfig;
 import io.carekpi.connectors.kafka.AvroRecordSerializer;
 import io.carekpi.connectors.kafka.DeadLetterSerializer;
+import io.carekpi.connectors.kafka.KafkaBacklog;
 import io.carekpi.connectors.kafka.KafkaConnectors;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.flink.CareKpiTopology;
@@ -43,7 +44,7 @@ public final class LiveJob {
                                                 UnaryOperator<DataStream<Decoded>> beforeTopology) {
         CareKpiTopology.configureLive(env);
         DataStream<Decoded> decoded = env.fromSource(KafkaConnectors.eventSource(kafka, boundedInput),
-                        CareKpiTopology.sourceWatermarks(config), "care.events")
+                        CareKpiTopology.sourceWatermarks(config, new KafkaBacklog(kafka)), "care.events")
                 .uid("source-kafka-events");
         CareKpiTopology.Outputs out = CareKpiTopology.build(beforeTopology.apply(decoded), config,
                 CareKpiTopology.Mode.LIVE);

@@ -83,7 +83,7 @@ class LiveSlaBreachITCase {
         DataStream<Decoded> raw = env.fromSource(
                         new DataGeneratorSource<>(new OneOpening(), Long.MAX_VALUE, new OneThenSilence(),
                                 TypeInformation.of(Decoded.class)),
-                        CareKpiTopology.sourceWatermarks(config), "one opening then silence")
+                        CareKpiTopology.sourceWatermarks(config, LiveWatermarks.Backlog.none()), "one opening then silence")
                 .setParallelism(1);
         CareKpiTopology.Outputs outputs = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
         CloseableIterator<SlaEvent> sla = outputs.sla().collectAsync();

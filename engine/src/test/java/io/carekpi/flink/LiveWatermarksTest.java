@@ -33,15 +33,35 @@ class LiveWatermarksTest {
 
     @Test
     void watermarkTrailsTheNewestEventByTheBoundWhileEventsFlow() {
-        LiveWatermarks<Object> w = new LiveWatermarks<>(500, () -> now);
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, LiveWatermarks.Backlog.none(), () -> now);
         w.onEvent(null, 999_000, output);
         w.onPeriodicEmit(output);
         assertThat(last()).isEqualTo(999_000 - 500 - 1);
     }
 
     @Test
+    void watermarkWaitsForTheEventsWhileTheInputIsNotReadToItsEnd() {
+        boolean[] caughtUp = {false};
+        List<Object> asked = new ArrayList<>();
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, last -> {
+            asked.add(last);
+            return caughtUp[0];
+        }, () -> now);
+        w.onEvent("e1", 999_000, output);
+        now += 3_000; // a stall: backpressure, a broker outage, a pause
+        w.onPeriodicEmit(output);
+        assertThat(last()).as("no wall-clock advance past unread events").isEqualTo(999_000 - 500 - 1);
+        assertThat(asked).containsExactly("e1");
+
+        caughtUp[0] = true; // read to the end: quiet for real
+        now += 1_000;
+        w.onPeriodicEmit(output);
+        assertThat(last()).isEqualTo(999_000 + 4_000 - 500 - 1);
+    }
+
+    @Test
     void watermarkAdvancesWithTheWallClockWhenTheInputGoesQuiet() {
-        LiveWatermarks<Object> w = new LiveWatermarks<>(500, () -> now);
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, LiveWatermarks.Backlog.none(), () -> now);
         w.onEvent(null, 999_000, output);
         now += 3_000;
         w.onPeriodicEmit(output);
@@ -50,7 +70,7 @@ class LiveWatermarksTest {
 
     @Test
     void anInputWithoutEventsWaitsOutTheStartupGraceThenGoesIdleWithoutJumpingToTheWallClock() {
-        LiveWatermarks<Object> w = new LiveWatermarks<>(500, () -> now);
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, LiveWatermarks.Backlog.none(), () -> now);
         w.onPeriodicEmit(output);
         assertThat(idle).as("a backlog may still be on its way").isFalse();
         now += LiveWatermarks.STARTUP_GRACE_MS;
@@ -60,8 +80,20 @@ class LiveWatermarksTest {
     }
 
     @Test
+    void anInputWithoutEventsStaysActiveWhileTheSourceKnowsOfInputWaitingToBeRead() {
+        boolean[] nothingWaits = {false};
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, last -> last == null && nothingWaits[0], () -> now);
+        now += LiveWatermarks.STARTUP_GRACE_MS;
+        w.onPeriodicEmit(output);
+        assertThat(idle).as("the broker away or a backlog being read: its events may still come").isFalse();
+        nothingWaits[0] = true;
+        w.onPeriodicEmit(output);
+        assertThat(idle).isTrue();
+    }
+
+    @Test
     void theWatermarkNeverGoesBack() {
-        LiveWatermarks<Object> w = new LiveWatermarks<>(500, () -> now);
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, LiveWatermarks.Backlog.none(), () -> now);
         w.onEvent(null, 999_000, output);
         w.onPeriodicEmit(output);
         w.onEvent(null, 10, output); // an old event does not move the watermark back

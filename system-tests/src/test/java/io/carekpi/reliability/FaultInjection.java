@@ -61,4 +61,24 @@ final class FaultInjection {
             return r;
         }
     }
+
+    /** Holds its task thread for {@code millis} once, when the whole job has seen {@code after} records. */
+    static final class PauseOnce implements MapFunction<Decoded, Decoded> {
+        static final AtomicBoolean PAUSED = new AtomicBoolean();
+        private final long after;
+        private final long millis;
+
+        PauseOnce(long after, long millis) {
+            this.after = after;
+            this.millis = millis;
+        }
+
+        @Override
+        public Decoded map(Decoded r) throws InterruptedException {
+            if (Count.SEEN.get() >= after && PAUSED.compareAndSet(false, true)) {
+                Thread.sleep(millis);
+            }
+            return r;
+        }
+    }
 }

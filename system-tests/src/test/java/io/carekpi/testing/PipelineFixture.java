@@ -91,6 +91,17 @@ public final class PipelineFixture implements AutoCloseable {
                 compareBefore);
     }
 
+    /**
+     * The replay of {@code arrivals} (already produced, e.g. by {@link RealTimeTraffic}) to compare a
+     * run on {@code broker} with.
+     */
+    public static PipelineFixture of(Path dir, EngineConfig config, LocalKafkaBroker broker,
+                                     List<InteractionEvent> arrivals) throws Exception {
+        replay(arrivals, config, dir);
+        return new PipelineFixture(dir, config, broker, arrivals, KpiComparison.replayKpis(dir.resolve("replay")),
+                sortedLines(dir.resolve("replay/sla.jsonl")), null);
+    }
+
     /** The snapshots of windows that start before {@link #compareBefore}, by key ({@code window|start|...}). */
     private Map<String, JsonNode> compared(Map<String, JsonNode> kpis) {
         if (compareBefore == null) {

@@ -25,9 +25,9 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
         byte[] value = record.value() == null ? new byte[0] : record.value();
         Decoded d = decoder.decode(RawInput.avro(value, record.offset()));
         // Where it came from matters to a dead letter only: not built for every event.
-        out.collect(d.isRejected()
+        out.collect((d.isRejected()
                 ? Decoded.rejected(d.rejection().from(record.topic() + "-" + record.partition() + "@" + record.offset()))
-                : d);
+                : d).readFrom(record.partition()));
     }
 
     @Override
