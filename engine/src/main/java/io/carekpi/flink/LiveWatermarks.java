@@ -14,7 +14,10 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * a long pause, a restart that finds a backlog) the input is not caught up, the watermark waits
  * for the events, and none of them is late because of the pipeline.
  *
- * <p>An input (a Kafka partition) that has seen no event since the job (re)started says nothing for
+ * <p>After a (re)start no watermark is emitted until every input of the source has delivered an
+ * event in this process (at most {@link #STARTUP_GRACE_MS}): Flink counts an input's watermark only
+ * from its first records on, and one whose backlog comes later than the others' must not find
+ * their watermark ahead of it. An input (a Kafka partition) that has seen no event since the job (re)started says nothing for
  * {@link #STARTUP_GRACE_MS}, then, if the source knows of nothing waiting to be read ({@code
  * caughtUp(null)}: the broker answers and every input read here is at its end), marks itself idle
  * so it does not hold back the others; it never jumps to the wall clock. While the broker is away,
@@ -39,6 +42,17 @@ public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
          */
         boolean caughtUp(T last);
 
+        /**
+         * True when every input of the source has delivered an element in this process since
+         * {@code since}. Flink's sources count a split's watermark only from its first records on,
+         * so after a (re)start a split whose records come later than the others' would find their
+         * watermark ahead of it: until this is true (or {@link #STARTUP_GRACE_MS} has passed) no
+         * watermark is emitted.
+         */
+        default boolean allStartedSince(long since) {
+            return true;
+        }
+
         /** An input that never lags: a test's collection, a generator in the same process. */
         static <T> Backlog<T> none() {
             return last -> true;
@@ -53,6 +67,8 @@ public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
     private long lastArrival;
     private T last;
     private long emitted = Long.MIN_VALUE;
+    /** Every input has started since this generator was created (or the grace has passed). */
+    private boolean started;
 
     /** The wall clock, replaceable in tests. */
     @FunctionalInterface
@@ -89,7 +105,14 @@ public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
             }
             return;
         }
-        long quiet = backlog.caughtUp(last) ? now - lastArrival : 0;
+        boolean caughtUp = backlog.caughtUp(last); // asked every time: the source learns this input is read
+        if (!started) {
+            if (now - createdAt < STARTUP_GRACE_MS && !backlog.allStartedSince(createdAt)) {
+                return;
+            }
+            started = true;
+        }
+        long quiet = caughtUp ? now - lastArrival : 0;
         long w = maxEventTime + quiet - boundMs - 1;
         if (w > emitted) {
             emitted = w;

@@ -92,6 +92,49 @@ class LiveWatermarksTest {
     }
 
     @Test
+    void afterAStartNoWatermarkUntilEveryInputHasDeliveredOrTheGraceHasPassed() {
+        List<Long> asked = new ArrayList<>();
+        boolean[] allStarted = {false};
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, new LiveWatermarks.Backlog<>() {
+            @Override
+            public boolean caughtUp(Object last) {
+                return false;
+            }
+
+            @Override
+            public boolean allStartedSince(long since) {
+                asked.add(since);
+                return allStarted[0];
+            }
+        }, () -> now);
+        w.onEvent(null, 999_000, output);
+        w.onPeriodicEmit(output);
+        assertThat(emitted).as("another partition's backlog may still come, older").isEmpty();
+        assertThat(asked).containsExactly(1_000_000L);
+        allStarted[0] = true;
+        w.onPeriodicEmit(output);
+        assertThat(last()).isEqualTo(999_000 - 500 - 1);
+
+        LiveWatermarks<Object> held = new LiveWatermarks<>(500, new LiveWatermarks.Backlog<>() {
+            @Override
+            public boolean caughtUp(Object last) {
+                return false;
+            }
+
+            @Override
+            public boolean allStartedSince(long since) {
+                return false;
+            }
+        }, () -> now);
+        held.onEvent(null, 999_100, output);
+        emitted.clear();
+        held.onPeriodicEmit(output);
+        now += LiveWatermarks.STARTUP_GRACE_MS;
+        held.onPeriodicEmit(output);
+        assertThat(emitted).as("at most the grace").containsExactly(999_100L - 500 - 1);
+    }
+
+    @Test
     void theWatermarkNeverGoesBack() {
         LiveWatermarks<Object> w = new LiveWatermarks<>(500, LiveWatermarks.Backlog.none(), () -> now);
         w.onEvent(null, 999_000, output);

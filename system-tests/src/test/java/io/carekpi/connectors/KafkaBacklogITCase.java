@@ -49,6 +49,9 @@ class KafkaBacklogITCase {
             assertThat(eventually(() -> backlog.caughtUp(readAt(4)))).as("offset 4 is the last of 5").isTrue();
             assertThat(backlog.caughtUp(readAt(2))).as("two records still to read").isFalse();
             assertThat(backlog.caughtUp(Decoded.event(new DecodedEvent(EVENT, 4)))).as("no partition").isFalse();
+            long later = System.currentTimeMillis() + 60_000;
+            assertThat(eventually(() -> backlog.allStartedSince(0))).as("its one partition is read here").isTrue();
+            assertThat(backlog.allStartedSince(later)).as("not read since a later (re)start").isFalse();
 
             // A transactional producer: 3 records (offsets 5-7) and the commit marker (8).
             Properties p = new Properties();

@@ -39,4 +39,13 @@ public final class KafkaBacklog implements LiveWatermarks.Backlog<Decoded> {
         }
         return ends.readTo(last.partition(), last.seq());
     }
+
+    /** Every partition of the topic has been read in this process since {@code since}. */
+    @Override
+    public boolean allStartedSince(long since) {
+        if (ends == null) {
+            ends = PartitionEnds.of(topic, client);
+        }
+        return ends.allReadSince(since);
+    }
 }

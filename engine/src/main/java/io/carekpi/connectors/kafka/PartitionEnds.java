@@ -50,6 +50,10 @@ final class PartitionEnds {
     private volatile long lastAnswer = Long.MIN_VALUE;
     /** When a poll last went unanswered. */
     private volatile long lastUnanswered = Long.MIN_VALUE;
+    /** The topic's partitions (-1: not known yet), looked up every {@link #PARTITIONS_REFRESH_MS}. */
+    private volatile int partitions = -1;
+    private long partitionsKnownAt = Long.MIN_VALUE;
+    private static final long PARTITIONS_REFRESH_MS = 10_000;
 
     private PartitionEnds(String key, String topic, Properties client) {
         this.key = key;
@@ -101,6 +105,24 @@ final class PartitionEnds {
         return true;
     }
 
+    /**
+     * Whether every partition of the topic has been read in this process since {@code since} (a
+     * reader says so at every watermark interval while it reads one, see {@link #readTo}).
+     */
+    boolean allReadSince(long since) {
+        int n = partitions;
+        if (n < 0) {
+            return false;
+        }
+        for (int p = 0; p < n; p++) {
+            long[] at = read.get(p);
+            if (at == null || at[1] < since) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The partition's end offset if a poll within {@link #MAX_AGE} saw it, else -1; watches the partition from now on. */
     long end(int partition) {
         long now = System.currentTimeMillis();
@@ -137,14 +159,21 @@ final class PartitionEnds {
     }
 
     private void poll(Admin admin) {
-        if (ends.isEmpty()) {
-            try { // nothing to watch yet: is the broker there?
-                admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(3, TimeUnit.SECONDS);
-                lastAnswer = System.currentTimeMillis();
+        long now = System.currentTimeMillis();
+        if (partitions < 0 || now - partitionsKnownAt > PARTITIONS_REFRESH_MS) {
+            try {
+                int n = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(3, TimeUnit.SECONDS)
+                        .get(topic).partitions().size();
+                for (int p = 0; p < n; p++) {
+                    ends.computeIfAbsent(p, k -> new long[] {-1, Long.MIN_VALUE});
+                }
+                partitions = n;
+                partitionsKnownAt = now;
+                lastAnswer = now;
             } catch (Exception e) {
                 unanswered(e);
+                return;
             }
-            return;
         }
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         for (Integer partition : ends.keySet()) {
