@@ -18,13 +18,20 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class QueueGaugeFunctionTest {
+    /** The gauge stage keyed as the topology keys it, refreshing every 2 s, opened at processing time 0. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge> openHarness()
+            throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
+                new KeyedProcessOperator<>(new QueueGaugeFunction(2000)),
+                u -> QueueGaugeFunction.key(u.channel, u.queue), Types.STRING);
+        harness.setProcessingTime(0);
+        harness.open();
+        return harness;
+    }
+
     @Test
     void shouldReportWaitingConversationsEveryIntervalAndAFinalZero() throws Exception {
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
-                new KeyedProcessOperator<>(new QueueGaugeFunction(2000)),
-                u -> QueueGaugeFunction.key(u.channel, u.queue), Types.STRING)) {
-            harness.setProcessingTime(0);
-            harness.open();
+        try (var harness = openHarness()) {
             long since = System.currentTimeMillis() - 60_000;
             harness.processElement(new StreamRecord<>(new WaitUpdate("c1", "SMS", "billing", since)));
             harness.processElement(new StreamRecord<>(new WaitUpdate("c2", "SMS", "billing", since + 30_000)));
@@ -55,11 +62,7 @@ class QueueGaugeFunctionTest {
      */
     @Test
     void shouldReportTheAllChannelGaugeAcrossEveryChannelAndQueue() throws Exception {
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
-                new KeyedProcessOperator<>(new QueueGaugeFunction(2000)),
-                u -> QueueGaugeFunction.key(u.channel, u.queue), Types.STRING)) {
-            harness.setProcessingTime(0);
-            harness.open();
+        try (var harness = openHarness()) {
             long now = System.currentTimeMillis();
             WaitGroupings waits = new WaitGroupings(true);
             for (WaitUpdate u : List.of(new WaitUpdate("c1", "SMS", "billing", now - 90_000),
