@@ -17,7 +17,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.Collector;
 
 /**
  * The CareKPI dataflow, built from an injected input stream so that replay, the live job and tests
@@ -98,14 +97,7 @@ public final class CareKpiTopology {
 
         // Live gauges: processing-time readings, so live mode only (an empty stream in replay).
         DataStream<QueueGauge> gauges = conversationFacts.getSideOutput(ConversationFunction.WAITING)
-                .flatMap((WaitUpdate u, Collector<WaitUpdate> out) -> {
-                    if (mode == Mode.LIVE) {
-                        if (u.queue != null) {
-                            out.collect(u);
-                        }
-                        out.collect(new WaitUpdate(u.conversationId, u.channel, null, u.since));
-                    }
-                }).returns(WaitUpdate.class)
+                .flatMap(new WaitGroupings(mode == Mode.LIVE)).returns(WaitUpdate.class)
                 .name("waits per queue and channel").uid("waits")
                 .keyBy(u -> QueueGaugeFunction.key(u.channel, u.queue))
                 .process(new QueueGaugeFunction(config.earlyFiringInterval.toMillis()))

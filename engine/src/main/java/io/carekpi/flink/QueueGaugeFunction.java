@@ -16,7 +16,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Live gauges (SPEC section 4), keyed by channel and queue ({@code all} for every queue of a
- * channel): which conversations wait for an agent reply now. A reading goes out at once when a
+ * channel; channel and queue {@code all} for every channel): which conversations wait for an agent
+ * reply now. A reading goes out at once when a
  * quiet key changes, then every {@code intervalMs} of processing time while anything waits, plus
  * one reading of zero when the last wait ends. The age of the oldest wait is measured against the
  * wall clock, as a wallboard shows it.
@@ -32,9 +33,9 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
         this.intervalMs = intervalMs;
     }
 
-    /** The gauge key of an update: its channel and its queue, or its channel and all queues. */
+    /** The gauge key of an update: its channel or all channels (null), and its queue or all queues (null). */
     public static String key(String channel, String queue) {
-        return channel + '\u001f' + (queue == null ? Dimensions.ALL : queue);
+        return Dimensions.label(channel) + '\u001f' + Dimensions.label(queue);
     }
 
     @Override

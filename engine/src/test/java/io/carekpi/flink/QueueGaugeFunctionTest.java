@@ -2,9 +2,15 @@ package io.carekpi.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.carekpi.kpi.Dimensions;
 import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.schema.QueueGauge;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -12,13 +18,20 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class QueueGaugeFunctionTest {
+    /** The gauge stage keyed as the topology keys it, refreshing every 2 s, opened at processing time 0. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge> openHarness()
+            throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
+                new KeyedProcessOperator<>(new QueueGaugeFunction(2000)),
+                u -> QueueGaugeFunction.key(u.channel, u.queue), Types.STRING);
+        harness.setProcessingTime(0);
+        harness.open();
+        return harness;
+    }
+
     @Test
     void shouldReportWaitingConversationsEveryIntervalAndAFinalZero() throws Exception {
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
-                new KeyedProcessOperator<>(new QueueGaugeFunction(2000)),
-                u -> QueueGaugeFunction.key(u.channel, u.queue), Types.STRING)) {
-            harness.setProcessingTime(0);
-            harness.open();
+        try (var harness = openHarness()) {
             long since = System.currentTimeMillis() - 60_000;
             harness.processElement(new StreamRecord<>(new WaitUpdate("c1", "SMS", "billing", since)));
             harness.processElement(new StreamRecord<>(new WaitUpdate("c2", "SMS", "billing", since + 30_000)));
@@ -40,5 +53,44 @@ class QueueGaugeFunctionTest {
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numProcessingTimeTimers()).isZero();
         }
+    }
+
+    /**
+     * The {@code waits} fan-out and the gauge stage as the live topology wires them: every wait
+     * counts in its channel and queue, its channel, and all channels ({@code all}/{@code all}, as
+     * the KPIs name the all-channel grouping), so the wallboard's {@code all} row has a reading.
+     */
+    @Test
+    void shouldReportTheAllChannelGaugeAcrossEveryChannelAndQueue() throws Exception {
+        try (var harness = openHarness()) {
+            long now = System.currentTimeMillis();
+            WaitGroupings waits = new WaitGroupings(true);
+            for (WaitUpdate u : List.of(new WaitUpdate("c1", "SMS", "billing", now - 90_000),
+                    new WaitUpdate("c2", "VOICE", null, now - 10_000),
+                    new WaitUpdate("c3", "VOICE", "sales", now - 5_000),
+                    new WaitUpdate("c3", "VOICE", "sales", Conversation.NONE))) {
+                List<WaitUpdate> fanned = new ArrayList<>();
+                waits.flatMap(u, new ListCollector<>(fanned));
+                for (WaitUpdate f : fanned) {
+                    harness.processElement(new StreamRecord<>(f));
+                }
+            }
+            harness.setProcessingTime(2000);
+            Map<String, QueueGauge> latest = new TreeMap<>();
+            harness.extractOutputValues().forEach(g -> latest.put(g.getChannel() + "/" + g.getQueue(), g));
+            assertThat(latest).containsOnlyKeys("all/all", "SMS/all", "SMS/billing", "VOICE/all", "VOICE/sales");
+            QueueGauge all = latest.get(Dimensions.ALL + "/" + Dimensions.ALL);
+            assertThat(all.getWaiting()).as("c1 and c2 wait; c3 no longer").isEqualTo(2);
+            assertThat(all.getOldestWaitMs()).as("the oldest wait of every channel").isBetween(90_000L, 100_000L);
+            assertThat(latest.get("VOICE/all").getWaiting()).isEqualTo(1);
+            assertThat(latest.get("VOICE/sales").getWaiting()).isZero();
+        }
+    }
+
+    @Test
+    void shouldFanNoWaitOutInReplay() throws Exception {
+        List<WaitUpdate> fanned = new ArrayList<>();
+        new WaitGroupings(false).flatMap(new WaitUpdate("c1", "SMS", "billing", 1L), new ListCollector<>(fanned));
+        assertThat(fanned).isEmpty();
     }
 }

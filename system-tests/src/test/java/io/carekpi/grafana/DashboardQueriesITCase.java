@@ -169,6 +169,27 @@ class DashboardQueriesITCase {
         }
     }
 
+    /**
+     * The wallboard's live gauges have the {@code all} row (every channel together) that its KPI
+     * panels have: with every value of $channel selected, and with {@code all} alone (the floor's
+     * overview board), "Waiting now" and "Oldest wait" return a reading for it.
+     */
+    @Test
+    void theWallboardLiveGaugesShowTheAllChannelRow() throws Exception {
+        Fixture f = fixture();
+        Dashboard wallboard = GrafanaProvisioning.dashboard("carekpi-wallboard");
+        Map<String, List<String>> options = resolveVariables(f, wallboard, new ArrayList<>());
+        assertThat(options.get("channel")).as("the wallboard's channels (from care_kpi)").contains("all", "VOICE");
+        for (String title : List.of("Waiting now", "Oldest wait")) {
+            String query = wallboard.panelTitled(title).path("targets").get(0).path("query").asText();
+            Map<String, Double> everyChannel = valuesBySeries(f,
+                    interpolate(query, Map.of("channel", regexAlternative(options.get("channel"))), "1m"));
+            assertThat(everyChannel).as(title + ", every channel selected").containsKeys("all", "VOICE");
+            Map<String, Double> allAlone = valuesBySeries(f, interpolate(query, Map.of("channel", "all"), "1m"));
+            assertThat(allAlone).as(title + ", the all row alone").containsOnlyKeys("all");
+        }
+    }
+
     @Test
     void trendRatiosSummedIntoOneDayBucketEqualTheReplayDayFromMinuteAndFromHourPoints() throws Exception {
         Fixture f = fixture();

@@ -15,6 +15,7 @@ import io.carekpi.grafana.InfluxQl.Statement;
 import io.carekpi.kpi.Counter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -231,17 +232,43 @@ class DashboardStructureTest {
             if (windows.isEmpty() || !windowLabels.containsAll(windows)) {
                 bad.add(q + " -- window sizes " + windows + ", configured " + windowLabels);
             }
-            for (String dim : dimensions) {
-                boolean pinned = conditions.stream().anyMatch(c -> c.name().equals(dim) && c.op().equals("="));
-                boolean allRowExcluded = conditions.stream().anyMatch(c -> c.name().equals(dim) && c.op().equals("!=")
-                        && c.value().text().equals("all"));
-                if (!pinned && !allRowExcluded && !s.groupByTags().contains(dim)) {
-                    bad.add(q + " -- '" + dim + "' is neither pinned, nor grouped by, nor != 'all':"
-                            + " the 'all' row would be added to the rows it already sums");
-                }
-            }
+            addsAnAllRowToItsParts(q, s, dimensions, bad);
         }
         assertThat(bad).isEmpty();
+    }
+
+    /**
+     * The live gauges have {@code all} rows too (every queue of a channel; every channel): a query
+     * on {@code care_queue} that neither pins, groups by nor excludes them would count a waiting
+     * conversation two or three times.
+     */
+    @Test
+    void everyLiveGaugeQueryNeverAddsTheAllRowsToTheirParts() {
+        List<String> bad = new ArrayList<>();
+        int gaugeQueries = 0;
+        for (Query q : allQueries) {
+            Statement s = InfluxQl.parse(q.text());
+            if (LineProtocol.QUEUE_MEASUREMENT.equals(s.measurement) && s.verb.equals("SELECT")) {
+                gaugeQueries++;
+                addsAnAllRowToItsParts(q, s, engine.tags.get(LineProtocol.QUEUE_MEASUREMENT), bad);
+            }
+        }
+        assertThat(gaugeQueries).isGreaterThanOrEqualTo(4);
+        assertThat(bad).isEmpty();
+    }
+
+    /** Adds to {@code bad} each of {@code dimensions} that {@code s} neither pins, nor groups by, nor has {@code != 'all'}. */
+    private static void addsAnAllRowToItsParts(Query q, Statement s, Collection<String> dimensions, List<String> bad) {
+        List<Condition> conditions = s.conditions();
+        for (String dim : dimensions) {
+            boolean pinned = conditions.stream().anyMatch(c -> c.name().equals(dim) && c.op().equals("="));
+            boolean allRowExcluded = conditions.stream().anyMatch(c -> c.name().equals(dim) && c.op().equals("!=")
+                    && c.value().text().equals("all"));
+            if (!pinned && !allRowExcluded && !s.groupByTags().contains(dim)) {
+                bad.add(q + " -- '" + dim + "' is neither pinned, nor grouped by, nor != 'all':"
+                        + " the 'all' row would be added to the rows it already sums");
+            }
+        }
     }
 
     @Test

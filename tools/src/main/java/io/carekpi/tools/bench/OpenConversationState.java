@@ -17,6 +17,12 @@ public final class OpenConversationState {
 
     static StateCheckpoint.Result measure(EngineConfig config, long n, String backend, int parallelism)
             throws Exception {
+        return measure(config, n, backend, parallelism, Duration.ofMinutes(10));
+    }
+
+    /** As above, giving up after {@code timeout} if the gauges never count the {@code n} conversations waiting. */
+    static StateCheckpoint.Result measure(EngineConfig config, long n, String backend, int parallelism,
+                                          Duration timeout) throws Exception {
         return StateCheckpoint.measure(config, new StateCheckpoint.Scenario(n, n) {
             @Override
             GeneratorFunction<Long, Decoded> generator() {
@@ -32,7 +38,7 @@ public final class OpenConversationState {
             String progress() {
                 return "gauges count " + StateCheckpoint.waiting() + " waiting conversations, expected " + n;
             }
-        }, "open conversations " + n, backend, parallelism, Duration.ofMinutes(10));
+        }, "open conversations " + n, backend, parallelism, timeout);
     }
 
     /** The i-th conversation's first event: a customer message on a channel and queue, now. */

@@ -140,10 +140,11 @@ final class StateCheckpoint {
             CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
             EngineThroughput.discardAllButGauges(out);
             WAITING.clear();
-            // every channel's gauge over all its queues: waiting conversations now
+            // every channel's gauge over all its queues: waiting conversations now; not the
+            // all-channel gauge (channel "all"), which counts them again
             // (a sink of our own: collectAsync would deliver only at checkpoints)
             out.gauges().sinkTo(new Tap<QueueGauge>(g -> {
-                if ("all".equals(g.getQueue())) {
+                if ("all".equals(g.getQueue()) && !"all".equals(g.getChannel())) {
                     WAITING.put(g.getChannel(), g.getWaiting());
                 }
             }, w -> {}));

@@ -4,6 +4,7 @@ package io.carekpi.tools.cli;
 import io.carekpi.config.EngineConfig;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.tools.broker.LocalKafkaBroker;
+import io.carekpi.tools.demo.DemoTraffic;
 import io.carekpi.tools.demo.TrafficSender;
 import io.carekpi.tools.demo.WallboardModel;
 import io.carekpi.io.FileTrees;
@@ -42,8 +43,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "Job configuration (default ${DEFAULT-VALUE}; built-in defaults if missing).")
     Path config;
 
-    @Option(names = "--conversations-per-day", defaultValue = "30000", description = "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--conversations-per-day", defaultValue = "" + DemoTraffic.CONVERSATIONS_PER_DAY,
+            description = "Default ${DEFAULT-VALUE}.")
     int conversationsPerDay;
+
+    @Option(names = "--busy-day", description = {"A busy day: the voice queue is short of staff (calls wait 40 s in the",
+            "queue, most miss the 30 s answer target). Default: a normal day, most calls answered in time."})
+    boolean busyDay;
 
     @Option(names = "--seed", defaultValue = "7", description = "Default ${DEFAULT-VALUE}.")
     long seed;
@@ -73,7 +79,10 @@ final class DemoCommand implements Callable<Integer> {
             KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers());
             broker.createCareTopics(kafka);
 
-            var events = TrafficSender.liveDay(seed, conversationsPerDay, 60, 10, Instant.now().plusSeconds(5));
+            DemoTraffic day = busyDay ? DemoTraffic.BUSY_DAY : DemoTraffic.NORMAL;
+            Instant start = Instant.now().plusSeconds(5);
+            var events = TrafficSender.liveDay(day.config(seed, conversationsPerDay,
+                    start.atZone(ZoneOffset.UTC).toLocalDate()), DemoTraffic.START_HOUR, start);
             TrafficSender sender = new TrafficSender(broker.bootstrapServers(), new Properties(), kafka.eventsTopic(),
                     events, 0);
             Thread traffic = new Thread(sender, "simulated traffic");
@@ -86,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
             JobClient job = env.executeAsync("carekpi demo");
             System.out.println("Flink web UI: http://127.0.0.1:" + webPort + "   Kafka: " + broker.bootstrapServers());
 
-            WallboardModel board = new WallboardModel();
+            WallboardModel board = new WallboardModel(cfg.fcrWindow);
             Thread reader = new Thread(() -> follow(broker.bootstrapServers(), kafka, board), "wallboard reader");
             reader.setDaemon(true);
             reader.start();
@@ -100,9 +109,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 long now = System.currentTimeMillis();
                 if (!plain || now - lastPrint >= 10_000) {
-                    String header = String.format("CareKPI demo  %s UTC   events sent: %d   KPI updates read: %d%n",
+                    String header = String.format("CareKPI demo  %s UTC   %s   events sent: %d   KPI updates read: %d%n",
                             DateTimeFormatter.ofPattern("HH:mm:ss").format(Instant.ofEpochMilli(now).atZone(ZoneOffset.UTC)),
-                            sender.sent(), board.updates());
+                            busyDay ? "busy day" : "normal day", sender.sent(), board.updates());
                     System.out.print((plain ? "\n" : "\033[H\033[2J") + header + "\n" + board.render(now));
                     System.out.flush();
                     lastPrint = now;

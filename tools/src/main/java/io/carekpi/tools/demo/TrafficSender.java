@@ -61,12 +61,20 @@ public final class TrafficSender implements Runnable {
     public static List<InteractionEvent> liveDay(long seed, int conversationsPerDay, int agents, int startHour,
                                                  Instant now, boolean realWorldTimelines) {
         LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
-        SimulationConfig cfg = SimulationConfig.builder().seed(seed).firstDay(day)
-                .conversationsPerDay(conversationsPerDay).agents(agents).realWorldTimelines(realWorldTimelines).build();
+        return liveDay(SimulationConfig.builder().seed(seed).firstDay(day).conversationsPerDay(conversationsPerDay)
+                .agents(agents).realWorldTimelines(realWorldTimelines).build(), startHour, now);
+    }
+
+    /**
+     * The one day {@code cfg} plans (its {@code firstDay}, in its zone), shifted so its
+     * {@code startHour} is {@code now}; late copies as in the overload above when {@code cfg} has
+     * real-world timelines.
+     */
+    public static List<InteractionEvent> liveDay(SimulationConfig cfg, int startHour, Instant now) {
         Simulation simulation = TrafficSimulator.simulate(cfg);
-        List<InteractionEvent> planned = realWorldTimelines
+        List<InteractionEvent> planned = cfg.realWorldTimelines
                 ? simulation.deliver(DeliveryOptions.inOrder()).arrivals() : simulation.events();
-        long shift = now.toEpochMilli() - day.atStartOfDay(ZoneOffset.UTC).plusHours(startHour).toInstant().toEpochMilli();
+        long shift = now.toEpochMilli() - cfg.firstDay.atStartOfDay(cfg.zone).plusHours(startHour).toInstant().toEpochMilli();
         Set<String> underWay = new HashSet<>();
         List<InteractionEvent> out = new ArrayList<>();
         for (InteractionEvent e : planned) {

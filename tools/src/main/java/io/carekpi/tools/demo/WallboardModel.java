@@ -4,6 +4,7 @@ import io.carekpi.schema.KpiSnapshot;
 import io.carekpi.schema.QueueGauge;
 import io.carekpi.schema.SlaEvent;
 import io.carekpi.schema.SlaStatus;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
@@ -11,10 +12,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the demo's terminal wallboard shows, per channel: waiting now and the oldest wait (live
- * gauges), today's FRT average and p90, service level, AHT, FCR (provisional), CSAT (today's
- * {@code 1d} snapshot), and SLA breaches in the last 15 minutes. Fed from the KPI topics; plain
- * Java so it can be tested without a terminal.
+ * What the demo's terminal wallboard shows, per channel and for all channels ({@code ALL}): waiting
+ * now and the oldest wait (live gauges), today's FRT average and p90, service level, AHT, FCR,
+ * CSAT (today's {@code 1d} snapshot), and SLA breaches in the last 15 minutes. FCR is marked
+ * provisional with the number of verdicts pending (a resolution's verdict comes {@code fcrWindow}
+ * after it, so in a demo session nearly every one is pending). Fed from the KPI topics; plain Java
+ * so it can be tested without a terminal.
  */
 public final class WallboardModel {
     private static final long FIFTEEN_MINUTES = 15 * 60_000L;
@@ -22,7 +25,13 @@ public final class WallboardModel {
     private final Map<String, KpiSnapshot> today = new TreeMap<>();
     private final Map<String, QueueGauge> gauges = new TreeMap<>();
     private final Deque<SlaEvent> breaches = new ArrayDeque<>();
+    private final Duration fcrWindow;
     private long updates;
+
+    /** @param fcrWindow the engine's {@code fcrWindow}: when the pending FCR verdicts come */
+    public WallboardModel(Duration fcrWindow) {
+        this.fcrWindow = fcrWindow;
+    }
 
     /** Keeps the latest revision of the current day's per-channel snapshot (agent=all, queue=all). */
     public synchronized void apply(KpiSnapshot s) {
@@ -66,12 +75,15 @@ public final class WallboardModel {
         today.keySet().forEach(c -> channels.put(c, true));
         gauges.keySet().forEach(c -> channels.put(c, true));
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-10s %7s %9s %9s %9s %7s %9s %6s %6s %9s%n", "CHANNEL", "WAITING",
+        boolean provisional = false;
+        sb.append(String.format(Locale.ROOT, "%-10s %7s %9s %9s %9s %7s %9s %-17s %6s %9s%n", "CHANNEL", "WAITING",
                 "OLDEST", "FRT avg", "FRT p90", "SL", "AHT", "FCR", "CSAT", "BREACHES"));
         for (String ch : channels.keySet()) {
             QueueGauge g = gauges.get(ch);
             KpiSnapshot s = today.get(ch);
-            sb.append(String.format(Locale.ROOT, "%-10s %7s %9s %9s %9s %7s %9s %6s %6s %9s%n",
+            long pending = s == null ? 0 : fcrPending(s);
+            provisional |= pending > 0;
+            sb.append(String.format(Locale.ROOT, "%-10s %7s %9s %9s %9s %7s %9s %-17s %6s %9s%n",
                     ch.equals("all") ? "ALL" : ch,
                     g == null ? "-" : Long.toString(g.getWaiting()),
                     g == null ? "-" : duration(g.getOldestWaitMs()),
@@ -79,11 +91,20 @@ public final class WallboardModel {
                     s == null || s.getFrtP90Ms() == null ? "-" : duration(s.getFrtP90Ms().doubleValue()),
                     s == null ? "-" : percent(s.getServiceLevel()),
                     s == null ? "-" : duration(s.getAhtMs()),
-                    s == null ? "-" : percent(s.getFcrRate()),
+                    s == null ? "-" : percent(s.getFcrRate()) + (pending > 0 ? " (" + pending + " pending)" : ""),
                     s == null || s.getCsatPct() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", s.getCsatPct()),
                     recentBreaches.getOrDefault(ch, 0) + (ch.equals("all") ? breaches.size() : 0)));
         }
+        if (provisional) {
+            sb.append(String.format(Locale.ROOT, "%nFCR is provisional (FCR candidates / resolved) while verdicts are pending:"
+                    + " each is confirmed or lost %s after its resolution.%n", duration(fcrWindow.toMillis())));
+        }
         return sb.toString();
+    }
+
+    /** FCR candidates of the snapshot still waiting for their verdict (neither confirmed nor lost). */
+    static long fcrPending(KpiSnapshot s) {
+        return s.getFcrCandidates() - s.getFcrConfirmed() - s.getFcrLost();
     }
 
     private static String percent(Double ratio) {

@@ -37,6 +37,12 @@ import java.util.Objects;
  *       Off, the traffic of a seed is exactly what it was before the switch existed (a kept
  *       savepoint was taken on it); on, the timelines draw from a random stream of their own (the
  *       rest of the traffic changes only where a customer comes back after an extended conversation).</li>
+ *   <li>{@code voiceQueueWait}: the median time a caller waits in the queue before the call rings at
+ *       an agent (log-normal); callers who hang up in the queue give up after 1.75 times as long
+ *       (median). The default, 40 s (70 s for those who give up), is a queue short of staff against
+ *       a 30 s answer target (a quarter or less of the calls answered in time): the traffic every
+ *       seed has always had. Another median only rescales the same draws, so a seed's traffic keeps
+ *       its shape.</li>
  * </ul>
  */
 public final class SimulationConfig {
@@ -47,6 +53,8 @@ public final class SimulationConfig {
      * of a conversation stay well below it (at most 28 days).
      */
     public static final Duration CONVERSATION_RETENTION = Duration.ofDays(30);
+    /** The default median queue wait of a call. */
+    public static final Duration VOICE_QUEUE_WAIT = Duration.ofSeconds(40);
 
     public final long seed;
     public final LocalDate firstDay;
@@ -60,6 +68,7 @@ public final class SimulationConfig {
     public final Duration fcrWindow;
     public final Duration maxWrapUp;
     public final boolean realWorldTimelines;
+    public final Duration voiceQueueWait;
 
     private SimulationConfig(Builder b) {
         this.seed = b.seed;
@@ -100,6 +109,10 @@ public final class SimulationConfig {
         }
         this.maxWrapUp = b.maxWrapUp;
         this.realWorldTimelines = b.realWorldTimelines;
+        if (b.voiceQueueWait.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("voiceQueueWait must be at least 1s, got " + b.voiceQueueWait);
+        }
+        this.voiceQueueWait = b.voiceQueueWait;
     }
 
     public static Builder builder() {
@@ -117,7 +130,8 @@ public final class SimulationConfig {
                 + ", conversationsPerDay=" + conversationsPerDay + ", channels=" + channels + ", agents=" + agents
                 + ", queues=" + queues + ", selfService=" + selfServiceSessionsPerConversation
                 + ", fcrWindow=" + fcrWindow + ", maxWrapUp=" + maxWrapUp
-                + (realWorldTimelines ? ", realWorldTimelines=true" : "") + "}";
+                + (realWorldTimelines ? ", realWorldTimelines=true" : "")
+                + (voiceQueueWait.equals(VOICE_QUEUE_WAIT) ? "" : ", voiceQueueWait=" + voiceQueueWait) + "}";
     }
 
     /** Mutable builder with defaults: one UTC day, 1000 contacts, every channel, 40 agents, 4 queues. */
@@ -134,6 +148,7 @@ public final class SimulationConfig {
         private Duration fcrWindow = Duration.ofHours(72);
         private Duration maxWrapUp = Duration.ofMinutes(30);
         private boolean realWorldTimelines;
+        private Duration voiceQueueWait = VOICE_QUEUE_WAIT;
 
         public Builder seed(long seed) {
             this.seed = seed;
@@ -207,6 +222,12 @@ public final class SimulationConfig {
         /** Adds the timelines of real sources over days (off by default): see {@link Timelines}. */
         public Builder realWorldTimelines(boolean on) {
             this.realWorldTimelines = on;
+            return this;
+        }
+
+        /** The median queue wait of a call (default {@link #VOICE_QUEUE_WAIT}). */
+        public Builder voiceQueueWait(Duration median) {
+            this.voiceQueueWait = median;
             return this;
         }
 

@@ -87,7 +87,7 @@ final class VoiceCall extends ConversationPlan {
     private ScenarioResult abandonedInQueue() {
         scenario = "voice.abandonedInQueue";
         long close = b.free(Math.max(t + between(500, 2 * SECOND),
-                t0 + logNormal(70 * SECOND, 0.8, 5 * SECOND, 15 * MINUTE)));
+                t0 + logNormal(run.cfg.voiceQueueWait.toMillis() * 7 / 4, 0.8, 5 * SECOND, 15 * MINUTE)));
         b.closed(close);
         b.abandoned(close, close - t0);
         return ended(Outcome.ABANDONED, 0);
@@ -95,7 +95,8 @@ final class VoiceCall extends ConversationPlan {
 
     /** After the queue wait the call rings at an agent: the segment starts. Returns that instant. */
     private long ringAnAgent() {
-        long ta = b.free(Math.max(t + between(300, 1500), t0 + logNormal(40 * SECOND, 0.9, 3 * SECOND, 20 * MINUTE)));
+        long ta = b.free(Math.max(t + between(300, 1500), // drawn before the wait: the order of draws is the traffic
+                t0 + logNormal(run.cfg.voiceQueueWait.toMillis(), 0.9, 3 * SECOND, 20 * MINUTE)));
         agent = pick(staff.voiceAgents);
         b.assigned(ta, agent, null);
         return ta;
