@@ -27,6 +27,21 @@ class LiveWatermarksTest {
         public void markActive() {}
     };
 
+    /** A backlog never read to its end, whose inputs have all started since an instant when {@code started} says so. */
+    private static LiveWatermarks.Backlog<Object> notCaughtUp(java.util.function.LongPredicate started) {
+        return new LiveWatermarks.Backlog<>() {
+            @Override
+            public boolean caughtUp(Object last) {
+                return false;
+            }
+
+            @Override
+            public boolean allStartedSince(long since) {
+                return started.test(since);
+            }
+        };
+    }
+
     private long last() {
         return emitted.get(emitted.size() - 1);
     }
@@ -95,18 +110,10 @@ class LiveWatermarksTest {
     void afterAStartNoWatermarkUntilEveryInputHasDeliveredOrTheGraceHasPassed() {
         List<Long> asked = new ArrayList<>();
         boolean[] allStarted = {false};
-        LiveWatermarks<Object> w = new LiveWatermarks<>(500, new LiveWatermarks.Backlog<>() {
-            @Override
-            public boolean caughtUp(Object last) {
-                return false;
-            }
-
-            @Override
-            public boolean allStartedSince(long since) {
-                asked.add(since);
-                return allStarted[0];
-            }
-        }, () -> now);
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, notCaughtUp(since -> {
+            asked.add(since);
+            return allStarted[0];
+        }), () -> now);
         w.onEvent(null, 999_000, output);
         w.onPeriodicEmit(output);
         assertThat(emitted).as("another partition's backlog may still come, older").isEmpty();
@@ -115,17 +122,7 @@ class LiveWatermarksTest {
         w.onPeriodicEmit(output);
         assertThat(last()).isEqualTo(999_000 - 500 - 1);
 
-        LiveWatermarks<Object> held = new LiveWatermarks<>(500, new LiveWatermarks.Backlog<>() {
-            @Override
-            public boolean caughtUp(Object last) {
-                return false;
-            }
-
-            @Override
-            public boolean allStartedSince(long since) {
-                return false;
-            }
-        }, () -> now);
+        LiveWatermarks<Object> held = new LiveWatermarks<>(500, notCaughtUp(since -> false), () -> now);
         held.onEvent(null, 999_100, output);
         emitted.clear();
         held.onPeriodicEmit(output);
