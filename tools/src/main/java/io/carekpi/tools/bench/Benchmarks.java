@@ -1,6 +1,9 @@
 package io.carekpi.tools.bench;
 
+import io.carekpi.config.Durations;
 import io.carekpi.config.EngineConfig;
+import io.carekpi.connectors.kafka.KafkaSettings;
+import io.carekpi.jobs.RuntimeSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -395,16 +398,21 @@ public final class Benchmarks implements Callable<Integer> {
 
     private String endToEnd() throws Exception {
         String before = loadAverage();
+        // As shipped: what `carekpi run` does given no options, with jobs/kpi-engine/config.yaml.
+        RuntimeSettings shipped = RuntimeSettings.defaults();
+        DeliveryGuarantee shippedDelivery = DeliveryGuarantee.valueOf(KafkaSettings.SHIPPED_DELIVERY);
+        Duration shippedEarlyFiring = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).earlyFiringInterval;
+        String shippedSettings = String.format(Locale.ROOT, "checkpoints every %s, early firing every %s, "
+                        + "InfluxDB buffer %s", Durations.format(shipped.checkpointInterval),
+                Durations.format(shippedEarlyFiring), Durations.format(shipped.influxMaxTimeInBuffer));
         List<EndToEnd.Settings> configurations = List.of(
-                new EndToEnd.Settings("as shipped: exactly-once, checkpoints every 2 s, early firing every 2 s",
+                new EndToEnd.Settings("as shipped: " + delivery(shippedDelivery) + ", " + shippedSettings,
                         e2eRate, Duration.ofSeconds(30), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
-                        Duration.ofSeconds(2), DeliveryGuarantee.EXACTLY_ONCE, Duration.ofSeconds(2), 2),
-                new EndToEnd.Settings("exactly-once, checkpoints every 500 ms, early firing every 200 ms",
+                        shipped.checkpointInterval, shippedDelivery, null, shipped.influxMaxTimeInBuffer, 2),
+                new EndToEnd.Settings("the alternative, `--delivery EXACTLY_ONCE`: exactly-once, " + shippedSettings,
                         e2eRate, Duration.ofSeconds(30), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
-                        Duration.ofMillis(500), DeliveryGuarantee.EXACTLY_ONCE, Duration.ofMillis(200), 2),
-                new EndToEnd.Settings("at-least-once, checkpoints every 2 s, early firing every 200 ms",
-                        e2eRate, Duration.ofSeconds(30), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
-                        Duration.ofSeconds(2), DeliveryGuarantee.AT_LEAST_ONCE, Duration.ofMillis(200), 2));
+                        shipped.checkpointInterval, DeliveryGuarantee.EXACTLY_ONCE, null,
+                        shipped.influxMaxTimeInBuffer, 2));
         List<EndToEnd.Result> results = new ArrayList<>();
         for (EndToEnd.Settings s : configurations) {
             EndToEnd.Result r = EndToEnd.run(s);
@@ -441,6 +449,11 @@ public final class Benchmarks implements Callable<Integer> {
         }
         sb.append('\n');
         return sb.toString();
+    }
+
+    private static String delivery(DeliveryGuarantee g) {
+        return g == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : g == DeliveryGuarantee.AT_LEAST_ONCE
+                ? "at-least-once" : g.toString();
     }
 
     private static String summary(List<Long> latencies) {

@@ -77,9 +77,13 @@ public final class EndToEnd {
 
     private EndToEnd() {}
 
+    /**
+     * @param earlyFiring null: the shipped {@code jobs/kpi-engine/config.yaml}'s
+     * @param influxBuffer the InfluxDB sinks' {@code maxTimeInBufferMS}
+     */
     public record Settings(String name, double eventsPerSecond, Duration warmUp, Duration measure,
                            Duration probeMeanGap, Duration checkpointInterval, DeliveryGuarantee delivery,
-                           Duration earlyFiring, int parallelism) {}
+                           Duration earlyFiring, Duration influxBuffer, int parallelism) {}
 
     public record Result(Settings settings, long eventsSent, double achievedRate, long backlog, int probes,
                          List<Long> kafkaFreshness, List<Long> influxFreshness, List<Long> slaLatency,
@@ -114,11 +118,14 @@ public final class EndToEnd {
             String bootstrap = kafka.bootstrapServers();
 
             EngineConfig.Builder b = EngineConfig.load(configWithProbeQueue(tmp)).toBuilder();
-            b.earlyFiringInterval = s.earlyFiring();
+            if (s.earlyFiring() != null) {
+                b.earlyFiringInterval = s.earlyFiring();
+            }
             EngineConfig config = b.build();
             Load load = new Load(bootstrap, s.eventsPerSecond());
-            RuntimeSettings runtime = new RuntimeSettings();
+            RuntimeSettings runtime = RuntimeSettings.defaults();
             runtime.checkpointInterval = s.checkpointInterval();
+            runtime.influxMaxTimeInBuffer = s.influxBuffer();
             runtime.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
             runtime.stateBackend = "hashmap";
             runtime.parallelism = s.parallelism();
