@@ -23,9 +23,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML job configuration, e.g. jobs/kpi-engine/config.yaml.")
     Path config;
 
-    @Option(names = "--delivery", defaultValue = "EXACTLY_ONCE",
-            description = "Kafka sink guarantee: EXACTLY_ONCE (transactions, visible to read_committed consumers "
-                    + "at each checkpoint) or AT_LEAST_ONCE. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--delivery", defaultValue = KafkaSettings.SHIPPED_DELIVERY,
+            description = "Kafka sink guarantee: AT_LEAST_ONCE (records visible at once; after a crash the records "
+                    + "since the last checkpoint are written again with higher revisions, so consumers keeping the "
+                    + "highest revision per key and SLA events by id see exactly-once results) or EXACTLY_ONCE "
+                    + "(transactions, visible to read_committed consumers at each checkpoint, never twice). "
+                    + "Default ${DEFAULT-VALUE}; docs/operations.md says what each topic guarantees to which consumer.")
     DeliveryGuarantee delivery;
 
     @Option(names = "--bounded", description = "Stop at the offsets that are latest at start (catch-up runs).")

@@ -18,13 +18,14 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
  * The window stage, keyed by grouping ({@link WindowCell#key}): adds facts, summed per grouping
  * and cell by {@link PreAggregator}, to the tumbling windows of every configured size and emits
- * {@link KpiSnapshot} upserts with increasing revisions.
+ * {@link KpiSnapshot} upserts with increasing revisions (across restores too, see below).
  *
  * <ul>
  *   <li>Early firing (live mode): changed windows are emitted every {@code earlyFiringInterval}
@@ -36,6 +37,30 @@ import org.apache.flink.util.OutputTag;
  *       cost of the job: see docs/operations.md.</li>
  * </ul>
  * In BATCH execution there is no early firing: each window is emitted once, final, revision 1.
+ *
+ * <p><b>Revisions never go backwards across restores</b> (live mode). A restored job counts
+ * revisions on from its checkpoint's state, so with at-least-once Kafka sinks it would write the
+ * numbers it had already written between that checkpoint and the crash again, with newer content,
+ * and a consumer keeping the highest revision per key could keep the older record. So a live
+ * revision is {@code max(stored revision + 1, floor)}, where the floor is the wall clock in
+ * microseconds when this subtask opened (at every start and restore). Why that is enough:
+ * <ul>
+ *   <li>In one run a key's revisions increase by one per emission, starting at most at
+ *       {@code max(restored revision + 1, floor)}.</li>
+ *   <li>A window key is emitted at most once per early-firing tick ({@code earlyFiringInterval},
+ *       at least 1 ms, else no early firing), once when it closes and once more when it is dropped
+ *       with a pending revision: in a run of D ms, at most D + 2 times, so its revisions stay below
+ *       {@code floor + D + 2}.</li>
+ *   <li>The next run opens after this one ended (D ms after its start, plus the restart), so its
+ *       floor is at least {@code floor + 1000 × (D + restart)}, higher than anything emitted before,
+ *       and the restored state holds one of those earlier revisions, lower still. By induction no
+ *       revision of a later run is lower than or equal to one of an earlier run.</li>
+ * </ul>
+ * The argument assumes the wall clocks of the TaskManagers before and after a restore do not
+ * disagree by more than the earlier run lasted (NTP-synchronised clocks differ by milliseconds);
+ * a clock set back by more can repeat revisions. Microseconds of 2026 (about 1.8e15) stay below
+ * 2^53, so the revision is still exact as a JSON number read into a double. Replay (BATCH) has no
+ * floor: its revisions and outputs are unchanged.
  */
 public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell, KpiSnapshot> {
     private static final long serialVersionUID = 1L;
@@ -45,6 +70,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
     private final List<WindowSpec> windows;
     private final long retentionMs;
     private final long earlyFiringMs;
+    private final boolean live;
 
     /** The grouping's open windows, by {@link WindowKey#encode()} (the stored form savepoints hold). */
     private transient MapState<Long, WindowAccumulator> accumulators;
@@ -55,6 +81,8 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
     private transient MapState<Long, Boolean> dirty;
     private transient ValueState<Long> earlyTimer;
     private transient Counter lateFacts;
+    /** Live mode: the lowest revision this run emits (wall clock at open, µs); 0 in BATCH execution. */
+    private transient long revisionFloor;
 
     /** @param earlyFiring false in BATCH execution, where processing time means nothing. */
     public WindowedKpiFunction(EngineConfig config, boolean earlyFiring) {
@@ -64,6 +92,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
         this.windows = new ArrayList<>(config.windows);
         this.retentionMs = config.kpiRetention.toMillis();
         this.earlyFiringMs = earlyFiring ? config.earlyFiringInterval.toMillis() : 0;
+        this.live = earlyFiring;
     }
 
     @Override
@@ -73,6 +102,14 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
         dirty = getRuntimeContext().getMapState(new MapStateDescriptor<>("dirty", Types.LONG, Types.BOOLEAN));
         earlyTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("earlyTimer", Types.LONG));
         lateFacts = getRuntimeContext().getMetricGroup().counter("lateFacts");
+        revisionFloor = live ? revisionFloor(
+                ((StreamingRuntimeContext) getRuntimeContext()).getProcessingTimeService().getCurrentProcessingTime())
+                : 0;
+    }
+
+    /** The floor of a run's revisions opened at {@code wallClockMs}: microseconds (class comment). */
+    static long revisionFloor(long wallClockMs) {
+        return Math.multiplyExact(Math.max(0, wallClockMs), 1000L);
     }
 
     @Override
@@ -172,7 +209,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
     private void emit(WindowKey window, WindowAccumulator acc, Collector<KpiSnapshot> out) throws Exception {
         WindowSpec w = windows.get(window.sizeIndex());
         long start = window.start();
-        acc.revision++;
+        acc.revision = Math.max(acc.revision + 1, revisionFloor);
         acc.dirty = false;
         accumulators.put(window.encode(), acc);
         out.collect(acc.counters.toSnapshot(w.label, start, w.endOf(start), Dimensions.label(acc.channel),

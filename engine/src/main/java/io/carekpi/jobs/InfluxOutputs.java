@@ -11,14 +11,39 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /** Writes the job's KPI snapshots, SLA events and live gauges to InfluxDB (SPEC section 5). */
 public final class InfluxOutputs {
     private InfluxOutputs() {}
 
-    /** Where to write; credentials only from the environment. */
-    public record Settings(InfluxConnection connection) {
+    /**
+     * Longest a line waits in a sink's buffer as shipped: with early firing every 200 ms, a KPI
+     * change reaches InfluxDB within about half a second of the window stage (docs/benchmarks.md).
+     */
+    public static final Duration MAX_TIME_IN_BUFFER = Duration.ofMillis(200);
+
+    /**
+     * Where to write, credentials only from the environment; and how long a line may wait in a
+     * sink's buffer for its batch to fill.
+     */
+    public record Settings(InfluxConnection connection, Duration maxTimeInBuffer) {
+        public Settings {
+            if (maxTimeInBuffer.toMillis() <= 0) {
+                throw new IllegalArgumentException("the InfluxDB buffer time must be at least 1 ms: " + maxTimeInBuffer);
+            }
+        }
+
+        /** With the shipped buffer time, {@link #MAX_TIME_IN_BUFFER}. */
+        public Settings(InfluxConnection connection) {
+            this(connection, MAX_TIME_IN_BUFFER);
+        }
+
+        public Settings withMaxTimeInBuffer(Duration d) {
+            return new Settings(connection, d);
+        }
+
         /**
          * {@code INFLUX_USER} with {@code INFLUX_PASSWORD}, or with the content of the file named by
          * {@code INFLUX_PASSWORD_FILE} (a mounted secret); no credentials when neither is set.
@@ -49,14 +74,18 @@ public final class InfluxOutputs {
 
     public static void attach(CareKpiTopology.Outputs outputs, Settings settings) {
         InfluxConnection c = settings.connection();
+        long buffer = settings.maxTimeInBuffer().toMillis();
         outputs.kpis().sinkTo(InfluxSink.<KpiSnapshot>builder().setConnection(c)
-                        .setElementConverter(LineProtocolConverter.kpiSnapshots()).build())
+                        .setElementConverter(LineProtocolConverter.kpiSnapshots())
+                        .setMaxTimeInBufferMS(buffer).build())
                 .name("influx care_kpi").uid("sink-influx-kpi");
         outputs.sla().sinkTo(InfluxSink.<SlaEvent>builder().setConnection(c)
-                        .setElementConverter(LineProtocolConverter.slaEvents()).build())
+                        .setElementConverter(LineProtocolConverter.slaEvents())
+                        .setMaxTimeInBufferMS(buffer).build())
                 .name("influx care_sla").uid("sink-influx-sla");
         outputs.gauges().sinkTo(InfluxSink.<QueueGauge>builder().setConnection(c)
-                        .setElementConverter(LineProtocolConverter.queueGauges()).build())
+                        .setElementConverter(LineProtocolConverter.queueGauges())
+                        .setMaxTimeInBufferMS(buffer).build())
                 .name("influx care_queue").uid("sink-influx-queue");
     }
 }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  */
 public final class RuntimeSettings {
     @Option(names = "--checkpoint-interval", defaultValue = "2s",
-            description = "Checkpoint interval; also how often exactly-once Kafka output becomes visible. "
+            description = "Checkpoint interval; also how often exactly-once Kafka output becomes visible "
+                    + "(--delivery EXACTLY_ONCE), and how much at-least-once output a crash writes again. "
                     + "Default ${DEFAULT-VALUE}.", converter = DurationConverter.class)
     public Duration checkpointInterval;
 
@@ -43,6 +44,19 @@ public final class RuntimeSettings {
             description = "InfluxDB database (env INFLUX_DB; default ${DEFAULT-VALUE}). Credentials only from the "
                     + "environment: INFLUX_USER and INFLUX_PASSWORD (or INFLUX_PASSWORD_FILE).")
     public String influxDb;
+
+    @Option(names = "--influx-max-time-in-buffer", defaultValue = "200ms",
+            description = "Longest a line waits in an InfluxDB sink's buffer for its batch to fill (a batch also goes "
+                    + "at 5,000 lines); adds directly to how far InfluxDB lags. Default ${DEFAULT-VALUE}.",
+            converter = DurationConverter.class)
+    public Duration influxMaxTimeInBuffer;
+
+    /** The settings of {@code carekpi run} given none of these options (the benchmarks start from them). */
+    public static RuntimeSettings defaults() {
+        RuntimeSettings r = new RuntimeSettings();
+        new picocli.CommandLine(r).parseArgs();
+        return r;
+    }
 
     /** A Flink environment with these settings (local when run from the jar, the cluster's when submitted). */
     public StreamExecutionEnvironment environment() {
@@ -84,7 +98,8 @@ public final class RuntimeSettings {
         if (influxUrl == null || influxUrl.isBlank()) {
             return;
         }
-        InfluxOutputs.attach(outputs, InfluxOutputs.Settings.fromEnvironment(influxUrl, influxDb));
+        InfluxOutputs.attach(outputs, InfluxOutputs.Settings.fromEnvironment(influxUrl, influxDb)
+                .withMaxTimeInBuffer(influxMaxTimeInBuffer));
     }
 
     /** {@code ${env:NAME}} in a value is replaced by the environment variable NAME. */

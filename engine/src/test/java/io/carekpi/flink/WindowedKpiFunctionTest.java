@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -33,11 +34,15 @@ class WindowedKpiFunctionTest {
         b.fcrWindow = Duration.ofHours(1);
         b.earlyFiringInterval = Duration.ofSeconds(2);
         config = b.build();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WindowedKpiFunction(config, true)), WindowCell::key,
-                Types.STRING);
+        harness = harness(true);
         harness.setProcessingTime(0);
         harness.open();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, WindowCell, KpiSnapshot> harness(boolean live)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new WindowedKpiFunction(config, live)), WindowCell::key, Types.STRING);
     }
 
     @AfterEach
@@ -156,5 +161,53 @@ class WindowedKpiFunctionTest {
         harness.processWatermark(T0 + Duration.ofHours(4).toMillis());
         assertThatThrownBy(() -> fact(T0 + 1000, FactKind.OPENED, 0))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("arrived after the watermark");
+    }
+
+    /**
+     * A crash between two checkpoints: the revisions emitted after the checkpoint are written again
+     * by the restored job (at-least-once sinks), counted from the checkpoint's state. A consumer
+     * keeping the highest revision per key must end with the restored job's newer content, so every
+     * revision after the restore is higher than every revision emitted before the crash.
+     */
+    @Test
+    void revisionsAfterARestoreAreHigherThanEveryRevisionEmittedBeforeTheCrash() throws Exception {
+        harness.setProcessingTime(1_000);
+        fact(T0 + 1000, FactKind.OPENED, 0);
+        harness.setProcessingTime(3_000);
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 3_000);
+        for (int i = 2; i <= 4; i++) { // three more revisions after the checkpoint, then the crash
+            fact(T0 + i * 1000, FactKind.OPENED, 0);
+            harness.setProcessingTime(i * 2_000 + 1_000);
+        }
+        long highestBeforeCrash = minuteSnapshots().stream().mapToLong(KpiSnapshot::getRevision).max().orElseThrow();
+        assertThat(minuteSnapshots()).last().satisfies(s -> assertThat(s.getOpened()).isEqualTo(4));
+        harness.close();
+
+        harness = harness(true);
+        harness.setProcessingTime(20_000); // the restore, after the crash
+        harness.initializeState(checkpoint);
+        harness.open();
+        for (int i = 2; i <= 5; i++) { // the input after the checkpoint, read again at once, and one more
+            fact(T0 + i * 1000, FactKind.OPENED, 0);
+        }
+        harness.setProcessingTime(22_000);
+        harness.processWatermark(T0 + MIN - 1);
+        List<KpiSnapshot> restored = minuteSnapshots();
+        assertThat(restored).extracting(KpiSnapshot::getOpened).containsExactly(5L, 5L);
+        assertThat(restored.get(0).getRevision()).as("above every revision before the crash")
+                .isGreaterThan(highestBeforeCrash);
+        assertThat(restored.get(1).getRevision()).as("and increasing").isGreaterThan(restored.get(0).getRevision());
+        assertThat(restored.get(1).getIsFinal()).isTrue();
+    }
+
+    @Test
+    void revisionsStillCountFromOneWithoutEarlyFiring() throws Exception { // BATCH execution: replay
+        harness.close();
+        harness = harness(false);
+        harness.setProcessingTime(1_000_000);
+        harness.open();
+        fact(T0 + 1000, FactKind.OPENED, 0);
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(minuteSnapshots()).extracting(KpiSnapshot::getRevision).containsExactly(1L);
     }
 }

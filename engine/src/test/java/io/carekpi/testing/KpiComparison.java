@@ -18,7 +18,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Live outputs against the replay of the same events: snapshots by key, without their revision. */
+/**
+ * Live outputs against the replay of the same events: snapshots by key, without their revision, as
+ * a consumer keeping the highest revision per key sees them; SLA events as a set or by id.
+ */
 public final class KpiComparison {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,6 +58,27 @@ public final class KpiComparison {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             out.add(AvroJson.encode(SlaEvent.getDecoder().decode(r.value())));
         }
+        return out;
+    }
+
+    /**
+     * The SLA events of a care.sla topic as a consumer of at-least-once output keeps them: one per
+     * {@code slaEventId}, as replay-style JSON lines, sorted. Copies of one id must be identical
+     * (an SLA event is a pure function of the events), else this fails naming both.
+     */
+    public static List<String> slaById(List<ConsumerRecord<byte[], byte[]>> records) throws IOException {
+        Map<String, String> byId = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            SlaEvent e = SlaEvent.getDecoder().decode(r.value());
+            String json = AvroJson.encode(e);
+            String earlier = byId.putIfAbsent(e.getSlaEventId(), json);
+            if (earlier != null && !earlier.equals(json)) {
+                throw new IllegalStateException("two SLA events with the id " + e.getSlaEventId() + ": " + earlier
+                        + " and " + json);
+            }
+        }
+        List<String> out = new ArrayList<>(byId.values());
+        out.sort(null);
         return out;
     }
 

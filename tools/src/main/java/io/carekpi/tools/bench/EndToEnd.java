@@ -77,13 +77,22 @@ public final class EndToEnd {
 
     private EndToEnd() {}
 
+    /**
+     * @param earlyFiring null: the shipped {@code jobs/kpi-engine/config.yaml}'s
+     * @param influxBuffer the InfluxDB sinks' {@code maxTimeInBufferMS}
+     */
     public record Settings(String name, double eventsPerSecond, Duration warmUp, Duration measure,
                            Duration probeMeanGap, Duration checkpointInterval, DeliveryGuarantee delivery,
-                           Duration earlyFiring, int parallelism) {}
+                           Duration earlyFiring, Duration influxBuffer, int parallelism) {}
 
+    /**
+     * @param lateEvents records the job sent to the late output ({@code care.dlq}, kind {@code late})
+     *     during the whole run, load and probes
+     * @param lateProbes the probes among them (never visible in the KPIs, nor breached)
+     */
     public record Result(Settings settings, long eventsSent, double achievedRate, long backlog, int probes,
                          List<Long> kafkaFreshness, List<Long> influxFreshness, List<Long> slaLatency,
-                         String outOfOrderness) {}
+                         String outOfOrderness, long lateEvents, int lateProbes) {}
 
     /** Fails with how to install it when there is no InfluxDB 1.x {@code influxd}. */
     public static void requireInfluxd() {
@@ -114,11 +123,14 @@ public final class EndToEnd {
             String bootstrap = kafka.bootstrapServers();
 
             EngineConfig.Builder b = EngineConfig.load(configWithProbeQueue(tmp)).toBuilder();
-            b.earlyFiringInterval = s.earlyFiring();
+            if (s.earlyFiring() != null) {
+                b.earlyFiringInterval = s.earlyFiring();
+            }
             EngineConfig config = b.build();
             Load load = new Load(bootstrap, s.eventsPerSecond());
-            RuntimeSettings runtime = new RuntimeSettings();
+            RuntimeSettings runtime = RuntimeSettings.defaults();
             runtime.checkpointInterval = s.checkpointInterval();
+            runtime.influxMaxTimeInBuffer = s.influxBuffer();
             runtime.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
             runtime.stateBackend = "hashmap";
             runtime.parallelism = s.parallelism();
@@ -173,6 +185,7 @@ public final class EndToEnd {
             }
             load.stop();
             loadThread.join(10_000);
+            long[] late = lateDeadLetters(bootstrap);
             List<Long> kafkaLatency = new ArrayList<>();
             List<Long> influxLatency = new ArrayList<>();
             List<Long> slaLatency = new ArrayList<>();
@@ -186,7 +199,7 @@ public final class EndToEnd {
                 slaLatency.add(bv == null ? Long.MAX_VALUE : bv - (at + 2_000));
             }
             return new Result(s, loadSent, rate, backlog, sentAt.size(), kafkaLatency, influxLatency, slaLatency,
-                    config.outOfOrderness.toMillis() + " ms");
+                    config.outOfOrderness.toMillis() + " ms", late[0], (int) late[1]);
         } finally {
             for (AutoCloseable c : toStop) {
                 try {
@@ -237,6 +250,40 @@ public final class EndToEnd {
             }
             return backlog;
         }
+    }
+
+    /**
+     * The late dead letters on care.dlq (kind {@code late}) at the end of the run, and how many of
+     * them are probes (their bytes name the probe queue): {total, probes}.
+     */
+    private static long[] lateDeadLetters(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("isolation.level", "read_committed");
+        p.setProperty("enable.auto.commit", "false");
+        long total = 0;
+        long probes = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(KafkaSettings.DLQ).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long until = System.currentTimeMillis() + 30_000;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < until) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    var kind = r.headers().lastHeader("carekpi.kind");
+                    if (kind != null && "late".equals(new String(kind.value(), StandardCharsets.UTF_8))) {
+                        total++;
+                        if (r.value() != null && new String(r.value(), StandardCharsets.ISO_8859_1).contains(PROBE_QUEUE)) {
+                            probes++;
+                        }
+                    }
+                }
+            }
+        }
+        return new long[] {total, probes};
     }
 
     /** Waits until the job runs (its tasks deployed), so the load does not start with a backlog. */
