@@ -2,6 +2,7 @@ package io.carekpi.tools.bench;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.flink.CareKpiTopology;
+import io.carekpi.flink.LiveWatermarks;
 import io.carekpi.events.Decoded;
 import io.carekpi.events.RawInput;
 import io.carekpi.io.EventDecoder;
@@ -37,7 +38,7 @@ public final class EngineThroughput {
         DataStream<Decoded> raw = env.fromSource(
                 new DataGeneratorSource<>(i -> DECODER.decode(RawInput.avro(Corpus.records[(int) (long) i], i)), n,
                         TypeInformation.of(Decoded.class)),
-                CareKpiTopology.sourceWatermarks(config), "corpus");
+                CareKpiTopology.sourceWatermarks(config, LiveWatermarks.Backlog.none()), "corpus");
         CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
         discardAllButGauges(out);
         out.gauges().sinkTo(new DiscardingSink<>());

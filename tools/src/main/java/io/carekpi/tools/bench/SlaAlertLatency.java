@@ -4,6 +4,7 @@ import io.carekpi.config.EngineConfig;
 import io.carekpi.config.SlaConfig;
 import io.carekpi.config.SlaPolicy;
 import io.carekpi.flink.CareKpiTopology;
+import io.carekpi.flink.LiveWatermarks;
 import io.carekpi.events.Decoded;
 import io.carekpi.events.RawInput;
 import io.carekpi.io.EventDecoder;
@@ -47,7 +48,7 @@ public final class SlaAlertLatency {
                                 + "\",\"customerId\":\"u" + i + "\",\"channel\":\"WHATSAPP\",\"type\":\"CONVERSATION_OPENED\"}",
                                 i)), Long.MAX_VALUE, RateLimiterStrategy.perSecond(perSecond),
                         TypeInformation.of(Decoded.class)),
-                CareKpiTopology.sourceWatermarks(config), "openings").setParallelism(1);
+                CareKpiTopology.sourceWatermarks(config, LiveWatermarks.Backlog.none()), "openings").setParallelism(1);
         CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
         CloseableIterator<SlaEvent> sla = out.sla().collectAsync();
         JobClient job = env.executeAsync("SLA alert latency");

@@ -4,6 +4,7 @@ import io.carekpi.config.EngineConfig;
 import io.carekpi.events.Decoded;
 import io.carekpi.events.RawInput;
 import io.carekpi.flink.CareKpiTopology;
+import io.carekpi.flink.LiveWatermarks;
 import io.carekpi.io.EventDecoder;
 import io.carekpi.schema.QueueGauge;
 import java.io.IOException;
@@ -136,7 +137,7 @@ final class StateCheckpoint {
             CareKpiTopology.configureLive(env);
             var raw = env.fromSource(new DataGeneratorSource<>(scenario.generator(), Long.MAX_VALUE,
                             firstOnly(scenario.events), TypeInformation.of(Decoded.class)),
-                    CareKpiTopology.sourceWatermarks(config), "generated events").setParallelism(1);
+                    CareKpiTopology.sourceWatermarks(config, LiveWatermarks.Backlog.none()), "generated events").setParallelism(1);
             CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
             EngineThroughput.discardAllButGauges(out);
             WAITING.clear();
