@@ -115,6 +115,20 @@ public final class KafkaTopics {
                     new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", Integer.toString(bytes)),
                     org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
             admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(op))).all().get();
+            // The controller has it; the broker applies it from the metadata log a moment later, and a
+            // record produced before that is refused as too large. Wait until the broker says so.
+            long until = System.currentTimeMillis() + 30_000;
+            while (true) {
+                var entry = admin.describeConfigs(List.of(resource)).all().get().get(resource).get("max.message.bytes");
+                if (entry != null && Integer.toString(bytes).equals(entry.value())) {
+                    return;
+                }
+                if (System.currentTimeMillis() > until) {
+                    throw new IllegalStateException("topic " + topic + " still has max.message.bytes "
+                            + (entry == null ? null : entry.value()) + " 30 s after it was set to " + bytes);
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
