@@ -22,20 +22,29 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaTopics {
     private KafkaTopics() {}
 
-    /** Produces events as Avro single-object records keyed by conversation, timestamped at occurredAt. */
-    public static void produce(String bootstrap, String topic, List<InteractionEvent> events) throws Exception {
+    /**
+     * Producer settings that keep the order of the records: plain retries, one request in flight,
+     * without the idempotent producer's sequence numbers, which a broker that has just created a
+     * topic (or just restarted) can reject with OutOfOrderSequenceException while partition
+     * leadership settles. A rare duplicate from a retried request is harmless: the engine drops
+     * repeated event ids.
+     */
+    private static Properties inOrder(String bootstrap, Properties more) {
         Properties p = new Properties();
+        p.putAll(more);
         p.setProperty("bootstrap.servers", bootstrap);
         p.setProperty("acks", "all");
         p.setProperty("linger.ms", "5");
         p.setProperty("retries", "20");
         p.setProperty("retry.backoff.ms", "250");
-        // Plain retries, one request in flight: order kept without the idempotent producer's
-        // sequence numbers, which a broker that has just created a topic (or just restarted) can
-        // reject with OutOfOrderSequenceException while partition leadership settles. A rare
-        // duplicate from a retried request is harmless: the engine drops repeated event ids.
         p.setProperty("enable.idempotence", "false");
         p.setProperty("max.in.flight.requests.per.connection", "1");
+        return p;
+    }
+
+    /** Produces events as Avro single-object records keyed by conversation, timestamped at occurredAt. */
+    public static void produce(String bootstrap, String topic, List<InteractionEvent> events) throws Exception {
+        Properties p = inOrder(bootstrap, new Properties());
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>(events.size());
@@ -80,15 +89,7 @@ public final class KafkaTopics {
      */
     public static List<RecordMetadata> produceInOrder(String bootstrap, String topic, List<byte[]> keys,
                                                       List<byte[]> values, Properties more) throws Exception {
-        Properties p = new Properties();
-        p.putAll(more);
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("acks", "all");
-        p.setProperty("linger.ms", "5");
-        p.setProperty("retries", "20");
-        p.setProperty("retry.backoff.ms", "250");
-        p.setProperty("enable.idempotence", "false");
-        p.setProperty("max.in.flight.requests.per.connection", "1");
+        Properties p = inOrder(bootstrap, more);
         List<RecordMetadata> landed = new ArrayList<>(values.size());
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
