@@ -21,13 +21,18 @@ public record Decoded(DecodedEvent event, Rejection rejection, int partition) {
         return new Decoded(event, null, NO_PARTITION);
     }
 
+    /** An event read from Kafka partition {@code partition}. */
+    public static Decoded event(DecodedEvent event, int partition) {
+        return new Decoded(event, null, partition);
+    }
+
     public static Decoded rejected(Rejection rejection) {
         return new Decoded(null, rejection, NO_PARTITION);
     }
 
-    /** The same, read from Kafka partition {@code p}. */
-    public Decoded readFrom(int p) {
-        return new Decoded(event, rejection, p);
+    /** A rejection of input read from Kafka partition {@code partition}. */
+    public static Decoded rejected(Rejection rejection, int partition) {
+        return new Decoded(null, rejection, partition);
     }
 
     public boolean isRejected() {

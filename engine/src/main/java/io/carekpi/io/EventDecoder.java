@@ -72,7 +72,7 @@ public final class EventDecoder implements Serializable {
         if (problem != null) {
             return Decoded.rejected(Rejection.of(raw, problem)); // the input as it came, not the event re-encoded
         }
-        return Decoded.event(new DecodedEvent(e, raw.seq()));
+        return Decoded.event(new DecodedEvent(e, raw.seq()), raw.partition());
     }
 
     /** Validates an event already decoded by its container (a datum of an Avro file). */

@@ -31,7 +31,7 @@ class KafkaBacklogITCase {
     @TempDir Path dir;
 
     private static Decoded readAt(long offset) {
-        return Decoded.event(new DecodedEvent(EVENT, offset)).readFrom(0);
+        return Decoded.event(new DecodedEvent(EVENT, offset), 0);
     }
 
     @Test

@@ -23,11 +23,12 @@ public final class KafkaEventDeserializer implements KafkaRecordDeserializationS
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        Decoded d = decoder.decode(RawInput.avro(value, record.offset()));
+        Decoded d = decoder.decode(RawInput.kafka(value, record.partition(), record.offset()));
         // Where it came from matters to a dead letter only: not built for every event.
-        out.collect((d.isRejected()
-                ? Decoded.rejected(d.rejection().from(record.topic() + "-" + record.partition() + "@" + record.offset()))
-                : d).readFrom(record.partition()));
+        out.collect(d.isRejected()
+                ? Decoded.rejected(d.rejection().from(record.topic() + "-" + record.partition() + "@" + record.offset()),
+                        record.partition())
+                : d);
     }
 
     @Override
