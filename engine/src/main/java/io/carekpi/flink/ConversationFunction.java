@@ -274,6 +274,8 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
         Conversation s = conversation.value();
         boolean working = s != null;
         RememberedConversation compact = null;
+        // Compact with events to apply: it settled at an earlier instant after these events had
+        // been admitted (buffered), so admit() did not bring it back.
         if (s == null) {
             byte[] bytes = remembered.value();
             if (bytes != null) {
