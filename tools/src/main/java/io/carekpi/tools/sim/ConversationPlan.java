@@ -70,6 +70,16 @@ abstract class ConversationPlan {
         run.count(key);
     }
 
+    /**
+     * The close at {@code close} of a contact nobody resolved, waiting since {@code since}: an
+     * abandoned contact (its wait booked in the ledger), the end of scenario {@code scenario}.
+     */
+    ScenarioResult abandoned(String scenario, long close, long since) {
+        b.closed(close);
+        b.abandoned(close, close - since);
+        return new ScenarioResult(b, scenario, ScenarioResult.Outcome.ABANDONED, 0);
+    }
+
     /** One to three surveys after the resolution at {@code res}: see {@link Surveys}. */
     void surveys(long res, Channel surveyChannel, String agent, boolean email) {
         new Surveys(run, b).send(res, surveyChannel, agent, email);

@@ -51,9 +51,7 @@ final class EmailTicket extends ConversationPlan {
     private ScenarioResult closedUnanswered() {
         scenario = "email.closedUnanswered";
         long close = next(t, 10 * MINUTE, 6 * HOUR);
-        b.closed(close);
-        b.abandoned(close, close - t0);
-        return ended(Outcome.ABANDONED, 0);
+        return abandoned(scenario, close, t0);
     }
 
     private void firstAnswer() {

@@ -135,9 +135,7 @@ final class MessagingChat extends ConversationPlan {
     private ScenarioResult leftTheBot() {
         scenario = "messaging.leftTheBot";
         long close = next(t, 2 * MINUTE, 20 * MINUTE);
-        b.closed(close);
-        b.abandoned(close, close - t0);
-        return ended(Outcome.ABANDONED, 0);
+        return abandoned(scenario, close, t0);
     }
 
     private ScenarioResult abandonedInQueue() {
@@ -147,9 +145,7 @@ final class MessagingChat extends ConversationPlan {
             b.customerMessage(t); // "hello?"
         }
         long close = next(t, 30 * SECOND, 2 * HOUR);
-        b.closed(close);
-        b.abandoned(close, close - t0);
-        return ended(Outcome.ABANDONED, 0);
+        return abandoned(scenario, close, t0);
     }
 
     /** After the queue wait an agent picks the chat up and replies (the first response), maybe twice. */

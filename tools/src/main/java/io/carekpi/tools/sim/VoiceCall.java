@@ -88,9 +88,7 @@ final class VoiceCall extends ConversationPlan {
         scenario = "voice.abandonedInQueue";
         long close = b.free(Math.max(t + between(500, 2 * SECOND),
                 t0 + logNormal(run.cfg.voiceQueueWait.toMillis() * 7 / 4, 0.8, 5 * SECOND, 15 * MINUTE)));
-        b.closed(close);
-        b.abandoned(close, close - t0);
-        return ended(Outcome.ABANDONED, 0);
+        return abandoned(scenario, close, t0);
     }
 
     /** After the queue wait the call rings at an agent: the segment starts. Returns that instant. */
@@ -105,9 +103,8 @@ final class VoiceCall extends ConversationPlan {
     private ScenarioResult abandonedWhileRinging(long ringing) {
         scenario = "voice.abandonedWhileRinging";
         long close = next(ringing, 3 * SECOND, 20 * SECOND);
-        b.closed(close); // ends the ringing segment: a handled contact without talk by the caller
-        b.abandoned(close, close - t0);
-        return ended(Outcome.ABANDONED, 0);
+        // The close ends the ringing segment: a handled contact without talk by the caller.
+        return abandoned(scenario, close, t0);
     }
 
     private void answer(long ringing) {
