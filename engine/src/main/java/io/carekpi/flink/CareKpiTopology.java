@@ -125,8 +125,16 @@ public final class CareKpiTopology {
                 .withTimestampAssigner((r, ts) -> r.eventTime());
     }
 
-    /** Execution settings of live mode: watermarks emitted often enough for 1 s SLA alerts. */
+    /**
+     * Execution settings of live mode: watermarks emitted often enough for 1 s SLA alerts, and
+     * object reuse: chained operators hand each record on instead of deep-copying it (Avro's generic
+     * copy of every event and output took an eighth of the live job's CPU). Safe because no operator
+     * changes a record it received or emitted: records are built once (Avro builders, fresh POJOs) and
+     * only read after; state keeps its own values (the heap backend copies on write during snapshots).
+     */
     public static void configureLive(StreamExecutionEnvironment env) {
         env.getConfig().setAutoWatermarkInterval(100L);
+        env.getConfig().enableObjectReuse();
+
     }
 }

@@ -96,6 +96,10 @@ public final class Benchmarks implements Callable<Integer> {
     @Option(names = "--e2e-rate", defaultValue = "20000", description = "Offered load, events/s (default ${DEFAULT-VALUE}).")
     double e2eRate;
 
+    @Option(names = "--e2e-configurations", split = ",", defaultValue = "shipped,exactly-once",
+            description = "End-to-end configurations to run: shipped, exactly-once (default ${DEFAULT-VALUE}).")
+    List<String> e2eConfigurations;
+
     @Option(names = "--e2e-seconds", defaultValue = "60", description = "Measured seconds per configuration.")
     int e2eSeconds;
 
@@ -405,14 +409,23 @@ public final class Benchmarks implements Callable<Integer> {
         String shippedSettings = String.format(Locale.ROOT, "checkpoints every %s, early firing every %s, "
                         + "InfluxDB buffer %s", Durations.format(shipped.checkpointInterval),
                 Durations.format(shippedEarlyFiring), Durations.format(shipped.influxMaxTimeInBuffer));
-        List<EndToEnd.Settings> configurations = List.of(
-                new EndToEnd.Settings("as shipped: " + delivery(shippedDelivery) + ", " + shippedSettings,
+        Map<String, EndToEnd.Settings> known = Map.of(
+                "shipped", new EndToEnd.Settings("as shipped: " + delivery(shippedDelivery) + ", " + shippedSettings,
                         e2eRate, Duration.ofSeconds(30), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
                         shipped.checkpointInterval, shippedDelivery, null, shipped.influxMaxTimeInBuffer, 2),
-                new EndToEnd.Settings("the alternative, `--delivery EXACTLY_ONCE`: exactly-once, " + shippedSettings,
+                "exactly-once", new EndToEnd.Settings("the alternative, `--delivery EXACTLY_ONCE`: exactly-once, " + shippedSettings,
                         e2eRate, Duration.ofSeconds(30), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
                         shipped.checkpointInterval, DeliveryGuarantee.EXACTLY_ONCE, null,
                         shipped.influxMaxTimeInBuffer, 2));
+        List<EndToEnd.Settings> configurations = new ArrayList<>();
+        for (String name : e2eConfigurations) {
+            EndToEnd.Settings s = known.get(name);
+            if (s == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--e2e-configurations: unknown configuration '" + name + "' (known: shipped, exactly-once)");
+            }
+            configurations.add(s);
+        }
         List<EndToEnd.Result> results = new ArrayList<>();
         for (EndToEnd.Settings s : configurations) {
             EndToEnd.Result r = EndToEnd.run(s);
@@ -420,6 +433,7 @@ public final class Benchmarks implements Callable<Integer> {
                     + "care.kpi %s; InfluxDB %s; care.sla %s%n", s.name(), r.achievedRate(), r.backlog(), r.probes(),
                     r.lateEvents(), r.lateProbes(), summary(r.kafkaFreshness()), summary(r.influxFreshness()),
                     summary(r.slaLatency()));
+            System.out.printf(Locale.ROOT, "    output records/s %s; CPU share of the machine %s%n", r.outputRates(), r.cpu());
             results.add(r);
         }
         StringBuilder sb = new StringBuilder("## End to end (real Kafka broker and InfluxDB)\n\n");

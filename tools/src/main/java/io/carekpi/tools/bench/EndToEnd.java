@@ -92,7 +92,8 @@ public final class EndToEnd {
      */
     public record Result(Settings settings, long eventsSent, double achievedRate, long backlog, int probes,
                          List<Long> kafkaFreshness, List<Long> influxFreshness, List<Long> slaLatency,
-                         String outOfOrderness, long lateEvents, int lateProbes) {}
+                         String outOfOrderness, long lateEvents, int lateProbes, Map<String, Double> outputRates,
+                         Map<String, Double> cpu) {}
 
     /** Fails with how to install it when there is no InfluxDB 1.x {@code influxd}. */
     public static void requireInfluxd() {
@@ -110,13 +111,11 @@ public final class EndToEnd {
         requireInfluxd();
         Path tmp = Files.createTempDirectory("carekpi-e2e-");
         Path influxDir = tmp.resolve("influx");
-        int influxPort = freePort();
         LocalKafkaBroker kafka = null;
         JobClient job = null;
         List<AutoCloseable> toStop = new ArrayList<>();
         try {
-            exec("bin/influxdb", "start", influxDir.toString(), String.valueOf(influxPort));
-            String influxUrl = "http://127.0.0.1:" + influxPort;
+            String influxUrl = "http://127.0.0.1:" + startInflux(influxDir);
             influxQuery(influxUrl, "CREATE DATABASE carekpi");
             kafka = LocalKafkaBroker.start(tmp.resolve("kafka"));
             kafka.createCareTopics(KafkaSettings.defaults(kafka.bootstrapServers()));
@@ -155,6 +154,13 @@ public final class EndToEnd {
             start(kpis, "e2e care.kpi and care.sla consumer");
             start(influx, "e2e InfluxDB poller");
             Thread.sleep(s.warmUp().toMillis());
+            long influxd = Long.parseLong(Files.readString(influxDir.resolve("influxd.pid")).trim());
+            Map<String, Long> processes = new java.util.LinkedHashMap<>();
+            processes.put("job, load and consumers (one JVM)", ProcessHandle.current().pid());
+            processes.put("Kafka broker", kafka.pid());
+            processes.put("InfluxDB", influxd);
+            Map<String, Long> cpuBefore = cpuTicks(processes);
+            Map<String, Long> outputsBefore = endOffsets(kafka, OUTPUT_TOPICS);
             long loadStart = load.sent;
             long t0 = System.nanoTime();
             try (KafkaProducer<byte[], byte[]> probes = producer(bootstrap)) {
@@ -174,7 +180,14 @@ public final class EndToEnd {
                 }
             }
             long loadSent = load.sent - loadStart;
-            double rate = loadSent / ((System.nanoTime() - t0) / 1e9);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double rate = loadSent / seconds;
+            Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+            cpuTicks(processes).forEach((name, ticks) -> cpu.put(name,
+                    (ticks - cpuBefore.get(name)) / (double) CLOCK_TICKS / seconds / Runtime.getRuntime().availableProcessors()));
+            Map<String, Double> outputRates = new java.util.LinkedHashMap<>();
+            endOffsets(kafka, OUTPUT_TOPICS).forEach((topic, end) ->
+                    outputRates.put(topic, (end - outputsBefore.get(topic)) / seconds));
             long backlog = backlog(kafka);
             // let the last probes through: early firing, checkpoint, InfluxDB batching, SLA deadline
             long drainUntil = System.currentTimeMillis() + 20_000;
@@ -198,8 +211,17 @@ public final class EndToEnd {
                 influxLatency.add(iv == null ? Long.MAX_VALUE : iv - at);
                 slaLatency.add(bv == null ? Long.MAX_VALUE : bv - (at + 2_000));
             }
+            String trace = System.getProperty("carekpi.bench.trace");
+            if (trace != null) { // per-probe figures, to line them up with checkpoints and GC
+                StringBuilder t = new StringBuilder("sent_ms,kafka_ms,influx_ms,sla_ms\n");
+                for (int k = 0; k < sentAt.size(); k++) {
+                    t.append(sentAt.get(k)).append(',').append(kafkaLatency.get(k)).append(',')
+                            .append(influxLatency.get(k)).append(',').append(slaLatency.get(k)).append('\n');
+                }
+                Files.writeString(Path.of(trace), t);
+            }
             return new Result(s, loadSent, rate, backlog, sentAt.size(), kafkaLatency, influxLatency, slaLatency,
-                    config.outOfOrderness.toMillis() + " ms", late[0], (int) late[1]);
+                    config.outOfOrderness.toMillis() + " ms", late[0], (int) late[1], outputRates, cpu);
         } finally {
             for (AutoCloseable c : toStop) {
                 try {
@@ -226,6 +248,37 @@ public final class EndToEnd {
             try (Stream<Path> paths = Files.walk(tmp)) {
                 paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }
+        }
+    }
+
+    /** The output topics whose record rates the result reports. */
+    static final List<String> OUTPUT_TOPICS = List.of(KafkaSettings.KPI, KafkaSettings.SLA, KafkaSettings.CONVERSATIONS,
+            KafkaSettings.QUEUE);
+    /** Linux's USER_HZ: the unit of the CPU times in /proc/PID/stat. */
+    private static final long CLOCK_TICKS = 100;
+
+    /** User plus system CPU time of each process so far, in clock ticks (from /proc/PID/stat). */
+    private static Map<String, Long> cpuTicks(Map<String, Long> processes) throws IOException {
+        Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+        for (var e : processes.entrySet()) {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(e.getValue()), "stat"));
+            // fields after the parenthesised command name: state is field 3, utime 14, stime 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks.put(e.getKey(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        }
+        return ticks;
+    }
+
+    /** The sum over partitions of each topic's end offset (records written so far, plus transaction markers). */
+    private static Map<String, Long> endOffsets(LocalKafkaBroker kafka, List<String> topics) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) ->
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+            Map<String, Long> ends = new java.util.LinkedHashMap<>();
+            topics.forEach(t -> ends.put(t, 0L));
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.merge(tp.topic(), info.offset(), Long::sum));
+            return ends;
         }
     }
 
@@ -495,6 +548,24 @@ public final class EndToEnd {
             throw new IOException("InfluxQL '" + q + "': HTTP " + r.statusCode() + " " + r.body());
         }
         return JSON.readTree(r.body());
+    }
+
+    /**
+     * Starts influxd on a free port; again on another one if the port, or the RPC port next to it,
+     * was taken between choosing and binding (a client's ephemeral port can be): up to three times.
+     */
+    private static int startInflux(Path dir) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            try {
+                exec("bin/influxdb", "start", dir.toString(), String.valueOf(port));
+                return port;
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static void exec(String... cmd) throws IOException, InterruptedException {

@@ -224,6 +224,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** The broker's process id (for measuring what it costs). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Stops the broker process (data stays in the directory, so it can be started again). */
     @Override
     public void close() {
