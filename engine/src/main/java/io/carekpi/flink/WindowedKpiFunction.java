@@ -28,8 +28,12 @@ import org.apache.flink.util.OutputTag;
  * {@link KpiSnapshot} upserts with increasing revisions (across restores too, see below).
  *
  * <ul>
- *   <li>Early firing (live mode): changed windows are emitted every {@code earlyFiringInterval}
- *       of processing time, so wallboards move while a window is open.</li>
+ *   <li>Early firing (live mode): a grouping's changed windows are emitted at most once per
+ *       {@code earlyFiringInterval} of processing time, so wallboards move while a window is open.
+ *       The first change after a quiet interval goes out at once (the leading edge); changes
+ *       within the interval after an emission wait for its end and go out together. A quiet row
+ *       so shows a change without waiting a whole interval, and a busy one still emits at most
+ *       once per interval.</li>
  *   <li>When the watermark passes a window's end it is emitted with {@code isFinal=true}.</li>
  *   <li>A window is kept {@code kpiRetention} after its end so that later facts attributed to it
  *       (FCR verdicts, fcrWindow later) produce new revisions. Facts for a window already dropped
@@ -80,6 +84,8 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
      */
     private transient MapState<Long, Boolean> dirty;
     private transient ValueState<Long> earlyTimer;
+    /** Live mode: until when (processing time) the grouping's next change waits: last emission + interval. */
+    private transient ValueState<Long> quietUntil;
     private transient Counter lateFacts;
     /** Live mode: the lowest revision this run emits (wall clock at open, µs); 0 in BATCH execution. */
     private transient long revisionFloor;
@@ -101,6 +107,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
                 TypeInformation.of(WindowAccumulator.class)));
         dirty = getRuntimeContext().getMapState(new MapStateDescriptor<>("dirty", Types.LONG, Types.BOOLEAN));
         earlyTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("earlyTimer", Types.LONG));
+        quietUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("quietUntil", Types.LONG));
         lateFacts = getRuntimeContext().getMetricGroup().counter("lateFacts");
         revisionFloor = live ? revisionFloor(
                 ((StreamingRuntimeContext) getRuntimeContext()).getProcessingTimeService().getCurrentProcessingTime())
@@ -151,9 +158,30 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
             changed = true;
         }
         if (changed && earlyFiringMs > 0 && earlyTimer.value() == null) {
-            long at = ctx.timerService().currentProcessingTime() + earlyFiringMs;
-            ctx.timerService().registerProcessingTimeTimer(at);
-            earlyTimer.update(at);
+            long now = ctx.timerService().currentProcessingTime();
+            Long quiet = quietUntil.value();
+            if (quiet == null || now >= quiet) {
+                emitChanged(out);
+                quietUntil.update(now + earlyFiringMs);
+            } else {
+                ctx.timerService().registerProcessingTimeTimer(quiet);
+                earlyTimer.update(quiet);
+            }
+        }
+    }
+
+    /** Early firing: emits every window changed since its last emission. */
+    private void emitChanged(Collector<KpiSnapshot> out) throws Exception {
+        List<WindowKey> changed = new ArrayList<>();
+        for (Map.Entry<Long, Boolean> e : dirty.entries()) {
+            changed.add(WindowKey.decode(e.getKey()));
+        }
+        dirty.clear();
+        for (WindowKey window : changed) {
+            WindowAccumulator acc = accumulators.get(window.encode());
+            if (acc != null && acc.dirty) {
+                emit(window, acc, out);
+            }
         }
     }
 
@@ -161,17 +189,8 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
     public void onTimer(long t, OnTimerContext ctx, Collector<KpiSnapshot> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             earlyTimer.clear();
-            List<WindowKey> changed = new ArrayList<>();
-            for (Map.Entry<Long, Boolean> e : dirty.entries()) {
-                changed.add(WindowKey.decode(e.getKey()));
-            }
-            dirty.clear();
-            for (WindowKey window : changed) {
-                WindowAccumulator acc = accumulators.get(window.encode());
-                if (acc != null && acc.dirty) {
-                    emit(window, acc, out);
-                }
-            }
+            emitChanged(out);
+            quietUntil.update(t + earlyFiringMs);
             return;
         }
         for (int i = 0; i < windows.size(); i++) {
@@ -200,9 +219,12 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
             }
         }
         Long early = earlyTimer.value();
-        if (early != null && accumulators.isEmpty()) {
-            ctx.timerService().deleteProcessingTimeTimer(early);
-            earlyTimer.clear();
+        if (accumulators.isEmpty()) {
+            if (early != null) {
+                ctx.timerService().deleteProcessingTimeTimer(early);
+                earlyTimer.clear();
+            }
+            quietUntil.clear();
         }
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * backend, parallelism and the optional InfluxDB output. Documented in docs/operations.md.
  */
 public final class RuntimeSettings {
-    @Option(names = "--checkpoint-interval", defaultValue = "2s",
+    @Option(names = "--checkpoint-interval", defaultValue = "10s",
             description = "Checkpoint interval; also how often exactly-once Kafka output becomes visible "
                     + "(--delivery EXACTLY_ONCE), and how much at-least-once output a crash writes again. "
                     + "Default ${DEFAULT-VALUE}.", converter = DurationConverter.class)

@@ -376,8 +376,14 @@ public final class EndToEnd {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Simulated traffic at a fixed rate, each event stamped with the wall clock as it is sent. */
+    /**
+     * Simulated traffic at a fixed rate, each event stamped with the wall clock as it is sent. Every
+     * round of the simulated day gets its own event, conversation and customer ids: a day compressed
+     * into seconds would otherwise bring each customer back every few seconds, and their first
+     * contact resolution ledgers (open for {@code fcrWindow} in event time) would grow without end.
+     */
     private static final class Load implements Runnable, AutoCloseable {
+        static final Duration RAMP = Duration.ofSeconds(20);
         private final String bootstrap;
         private final double rate;
         private final List<InteractionEvent> day;
@@ -402,7 +408,7 @@ public final class EndToEnd {
                         if (!running) {
                             break;
                         }
-                        long due = start + (long) (sent * 1e9 / rate);
+                        long due = start + dueNanos(sent);
                         long wait = due - System.nanoTime();
                         if (wait > 1_000_000) {
                             Thread.sleep(wait / 1_000_000);
@@ -411,6 +417,7 @@ public final class EndToEnd {
                         InteractionEvent e = InteractionEvent.newBuilder(planned)
                                 .setEventId(prefix + planned.getEventId())
                                 .setConversationId(prefix + planned.getConversationId())
+                                .setCustomerId(prefix + planned.getCustomerId())
                                 .setOccurredAt(Instant.ofEpochMilli(now)).build();
                         producer.send(new ProducerRecord<>(KafkaSettings.EVENTS, null, now,
                                 e.getConversationId().getBytes(StandardCharsets.UTF_8), EventAvro.encode(e)));
@@ -420,6 +427,18 @@ public final class EndToEnd {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /**
+         * When the n-th event is due, in ns after the start: the rate ramps up linearly over
+         * {@link #RAMP} (a cold JVM and an empty broker would otherwise start behind and spend the
+         * measurement catching up), then stays at the offered rate.
+         */
+        long dueNanos(long n) {
+            double ramp = RAMP.toNanos() / 1e9;
+            double rampEvents = rate * ramp / 2;
+            double seconds = n < rampEvents ? Math.sqrt(2 * ramp * n / rate) : n / rate + ramp / 2;
+            return (long) (seconds * 1e9);
         }
 
         void stop() {
