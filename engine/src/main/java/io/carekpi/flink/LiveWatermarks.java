@@ -7,8 +7,9 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
  * Live watermarks: the newest event time seen minus the out-of-orderness bound; and while the input
- * is known to be read to its end ({@link Backlog#caughtUp}), event time is assumed to advance with
- * the wall clock between events. So when every input goes quiet the watermark keeps moving, and an
+ * is known to be read to its end ({@link Backlog#readToEndAt}), event time is assumed to advance with
+ * the wall clock between events, up to the instant that knowledge is from (a poll of the end
+ * offsets a moment ago says nothing of what producers sent since, which may be on its way still). So when every input goes quiet the watermark keeps moving, and an
  * SLA deadline fires about {@code outOfOrderness} after it passes even if no further event ever
  * arrives (SPEC section 3); but when the job stalls (backpressure from a slow sink, a broker outage,
  * a long pause, a restart that finds a backlog) the input is not caught up, the watermark waits
@@ -19,7 +20,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * from its first records on, and one whose backlog comes later than the others' must not find
  * their watermark ahead of it. An input (a Kafka partition) that has seen no event since the job (re)started says nothing for
  * {@link #STARTUP_GRACE_MS}, then, if the source knows of nothing waiting to be read ({@code
- * caughtUp(null)}: the broker answers and every input read here is at its end), marks itself idle
+ * readToEndAt(null)}: the broker answers and every input read here is at its end), marks itself idle
  * so it does not hold back the others; it never jumps to the wall clock. While the broker is away,
  * nothing goes idle: an input whose backlog comes late must not find the others' watermark ahead of
  * it. If every input is idle the watermark simply waits. Used per Kafka
@@ -28,6 +29,8 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
     /** How long an input that has seen no event waits before it marks itself idle. */
     public static final long STARTUP_GRACE_MS = 30_000;
+    /** {@link Backlog#readToEndAt}: not known to be read to its end. */
+    public static final long NOT_READ_TO_END = Long.MIN_VALUE;
 
     /**
      * What the source knows of its input besides the events: whether all of it that exists has
@@ -36,11 +39,13 @@ public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
     @FunctionalInterface
     public interface Backlog<T> extends Serializable {
         /**
-         * True when nothing of the input after {@code last} (the last element read) waits to be
-         * read. With {@code last} null (an input that has read nothing yet, which cannot say which
-         * input it is): true when nothing this process reads is known to wait.
+         * The latest instant (wall clock, ms) at which nothing of the input after {@code last} (the
+         * last element read) was there to be read, or {@link #NOT_READ_TO_END} when that is not
+         * known (a backlog, the end unknown). With {@code last} null (an input that has read
+         * nothing yet, which cannot say which input it is): an instant when nothing this process
+         * reads is known to wait.
          */
-        boolean caughtUp(T last);
+        long readToEndAt(T last);
 
         /**
          * True when every input of the source has delivered an element in this process since
@@ -55,7 +60,7 @@ public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
 
         /** An input that never lags: a test's collection, a generator in the same process. */
         static <T> Backlog<T> none() {
-            return last -> true;
+            return last -> Long.MAX_VALUE;
         }
     }
 
@@ -100,19 +105,20 @@ public final class LiveWatermarks<T> implements WatermarkGenerator<T> {
     public void onPeriodicEmit(WatermarkOutput output) {
         long now = clock.now();
         if (maxEventTime == Long.MIN_VALUE) {
-            if (now - createdAt >= STARTUP_GRACE_MS && backlog.caughtUp(null)) {
+            if (now - createdAt >= STARTUP_GRACE_MS && backlog.readToEndAt(null) != NOT_READ_TO_END) {
                 output.markIdle();
             }
             return;
         }
-        boolean caughtUp = backlog.caughtUp(last); // asked every time: the source learns this input is read
+        long readToEndAt = backlog.readToEndAt(last); // asked every time: the source learns this input is read
         if (!started) {
             if (now - createdAt < STARTUP_GRACE_MS && !backlog.allStartedSince(createdAt)) {
                 return;
             }
             started = true;
         }
-        long quiet = caughtUp ? now - lastArrival : 0;
+        // Quiet time is counted up to when the input was last known read to its end, never past it.
+        long quiet = readToEndAt == NOT_READ_TO_END ? 0 : Math.max(0, Math.min(now, readToEndAt) - lastArrival);
         long w = maxEventTime + quiet - boundMs - 1;
         if (w > emitted) {
             emitted = w;

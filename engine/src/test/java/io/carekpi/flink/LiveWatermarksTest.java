@@ -31,8 +31,8 @@ class LiveWatermarksTest {
     private static LiveWatermarks.Backlog<Object> notCaughtUp(java.util.function.LongPredicate started) {
         return new LiveWatermarks.Backlog<>() {
             @Override
-            public boolean caughtUp(Object last) {
-                return false;
+            public long readToEndAt(Object last) {
+                return LiveWatermarks.NOT_READ_TO_END;
             }
 
             @Override
@@ -60,7 +60,7 @@ class LiveWatermarksTest {
         List<Object> asked = new ArrayList<>();
         LiveWatermarks<Object> w = new LiveWatermarks<>(500, last -> {
             asked.add(last);
-            return caughtUp[0];
+            return caughtUp[0] ? now : LiveWatermarks.NOT_READ_TO_END;
         }, () -> now);
         w.onEvent("e1", 999_000, output);
         now += 3_000; // a stall: backpressure, a broker outage, a pause
@@ -72,6 +72,26 @@ class LiveWatermarksTest {
         now += 1_000;
         w.onPeriodicEmit(output);
         assertThat(last()).isEqualTo(999_000 + 4_000 - 500 - 1);
+    }
+
+    /**
+     * The end offsets that say the input is read were polled a moment ago; events produced since
+     * may be on their way (a broker going down buffers them in the producers), so the wall-clock
+     * advance stops at the poll's instant, not at the present.
+     */
+    @Test
+    void theWallClockAdvanceStopsAtTheInstantTheInputWasLastKnownReadToItsEnd() {
+        long[] polledAt = {0};
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500, last -> polledAt[0], () -> now);
+        w.onEvent("e1", 999_000, output);
+        polledAt[0] = now + 400; // read to the end as of a poll 400 ms after the event arrived
+        now += 1_300; // the broker went away after that poll: its answer is the last one
+        w.onPeriodicEmit(output);
+        assertThat(last()).isEqualTo(999_000 + 400 - 500 - 1);
+        polledAt[0] = now - 2_000; // a poll from before the last event says nothing of it
+        w.onEvent("e2", 1_000_300, output);
+        w.onPeriodicEmit(output);
+        assertThat(last()).isEqualTo(1_000_300 - 500 - 1);
     }
 
     @Test
@@ -97,7 +117,8 @@ class LiveWatermarksTest {
     @Test
     void anInputWithoutEventsStaysActiveWhileTheSourceKnowsOfInputWaitingToBeRead() {
         boolean[] nothingWaits = {false};
-        LiveWatermarks<Object> w = new LiveWatermarks<>(500, last -> last == null && nothingWaits[0], () -> now);
+        LiveWatermarks<Object> w = new LiveWatermarks<>(500,
+                last -> last == null && nothingWaits[0] ? now : LiveWatermarks.NOT_READ_TO_END, () -> now);
         now += LiveWatermarks.STARTUP_GRACE_MS;
         w.onPeriodicEmit(output);
         assertThat(idle).as("the broker away or a backlog being read: its events may still come").isFalse();

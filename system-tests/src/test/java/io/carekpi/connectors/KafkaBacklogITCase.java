@@ -45,10 +45,10 @@ class KafkaBacklogITCase {
                     Collections.nCopies(5, "x".getBytes(StandardCharsets.UTF_8)));
             KafkaBacklog backlog = new KafkaBacklog(kafka);
 
-            assertThat(backlog.caughtUp(readAt(4))).as("its end not polled yet: cannot tell").isFalse();
-            assertThat(eventually(() -> backlog.caughtUp(readAt(4)))).as("offset 4 is the last of 5").isTrue();
-            assertThat(backlog.caughtUp(readAt(2))).as("two records still to read").isFalse();
-            assertThat(backlog.caughtUp(Decoded.event(new DecodedEvent(EVENT, 4)))).as("no partition").isFalse();
+            assertThat(caughtUp(backlog, readAt(4))).as("its end not polled yet: cannot tell").isFalse();
+            assertThat(eventually(() -> caughtUp(backlog, readAt(4)))).as("offset 4 is the last of 5").isTrue();
+            assertThat(caughtUp(backlog, readAt(2))).as("two records still to read").isFalse();
+            assertThat(caughtUp(backlog, Decoded.event(new DecodedEvent(EVENT, 4)))).as("no partition").isFalse();
             long later = System.currentTimeMillis() + 60_000;
             assertThat(eventually(() -> backlog.allStartedSince(0))).as("its one partition is read here").isTrue();
             assertThat(backlog.allStartedSince(later)).as("not read since a later (re)start").isFalse();
@@ -66,14 +66,22 @@ class KafkaBacklogITCase {
                 }
                 producer.commitTransaction();
             }
-            assertThat(eventually(() -> !backlog.caughtUp(readAt(4)))).as("new records to read").isTrue();
-            assertThat(eventually(() -> backlog.caughtUp(readAt(7)))).as("the marker is not a record to wait for")
+            assertThat(eventually(() -> !caughtUp(backlog, readAt(4)))).as("new records to read").isTrue();
+            assertThat(eventually(() -> caughtUp(backlog, readAt(7)))).as("the marker is not a record to wait for")
                     .isTrue();
 
             broker.close();
-            assertThat(eventually(() -> !backlog.caughtUp(readAt(7))))
+            assertThat(eventually(() -> !caughtUp(backlog, readAt(7))))
                     .as("the broker gone: its end unknown, nothing to say the input is quiet").isTrue();
         }
+    }
+
+    /** Read to its end, as of an instant no later than now. */
+    private static boolean caughtUp(KafkaBacklog backlog, Decoded last) {
+        long at = backlog.readToEndAt(last);
+        assertThat(at).as("known read to its end as of a poll, never of the future").isLessThanOrEqualTo(
+                System.currentTimeMillis());
+        return at != io.carekpi.flink.LiveWatermarks.NOT_READ_TO_END;
     }
 
     private static boolean eventually(BooleanSupplier condition) throws InterruptedException {

@@ -3,6 +3,11 @@ package io.carekpi.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.config.EngineConfig;
+import io.carekpi.connectors.influx.InfluxConnection;
+import io.carekpi.connectors.influx.InfluxQuery;
+import io.carekpi.jobs.InfluxOutputs;
+import io.carekpi.testing.InfluxChecks;
+import io.carekpi.testing.LocalInflux;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.jobs.LiveJob;
 import io.carekpi.schema.InteractionEvent;
@@ -20,6 +25,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on time goes to the late output, and every output equals the replay of what was produced. The
  * job is stopped with a drained savepoint, which fires every window and timer as a replay's end does.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 7, unit = TimeUnit.MINUTES)
 class StallsITCase {
     private static final int PER_SECOND = 150;
 
@@ -53,18 +59,71 @@ class StallsITCase {
 
     @TempDir Path dir;
 
+    /** What a test does to the running pipeline while traffic flows (from 4 s after the job started). */
     private interface Stall {
-        void during(LocalKafkaBroker[] broker) throws Exception;
+        void during(Pipeline pipeline) throws Exception;
     }
-
-    // Not yet here: the broker stopped for 10 s while producers buffer; tried on 2026-11-30, a few
-    // events still came after the watermark, see docs/operations.md ("Watermarks and stalls").
 
     @Test
     void backpressureFromATaskHeldForEightSecondsMakesNothingLate() throws Exception {
-        FaultInjection.PauseOnce.PAUSED.set(false);
-        run(PER_SECOND * 6L, broker -> Thread.sleep(16_000));
+        run(PER_SECOND * 6L, false, pipeline -> Thread.sleep(16_000));
         assertThat(FaultInjection.PauseOnce.PAUSED).as("the pause was injected").isTrue();
+    }
+
+    /**
+     * The job stopped with a savepoint (not drained) and started again from it two minutes later,
+     * while traffic kept coming: it reads two minutes of backlog, whose events are older than the
+     * wall clock by up to two minutes, and none of them is late.
+     */
+    @Test
+    void aRestartAfterTwoMinutesDownMakesNothingLate() throws Exception {
+        run(Long.MAX_VALUE, false, pipeline -> {
+            Thread.sleep(6_000);
+            String savepoint = pipeline.job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
+                    SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+            long readBefore = FaultInjection.Count.SEEN.get();
+            Thread.sleep(120_000);
+            pipeline.start(savepoint);
+            Thread.sleep(10_000);
+            assertThat(FaultInjection.Count.SEEN.get() - readBefore).as("the restored job reads on from the "
+                    + "savepoint's offsets: not from the start").isLessThan(readBefore + PER_SECOND * 130L);
+        });
+        assertThat(FaultInjection.Count.SEEN.get()).as("nothing read twice: the restore resumed at the savepoint")
+                .isEqualTo(sentCount);
+    }
+
+    /**
+     * The broker stopped for 10 s while the producer buffers what happens meanwhile and delivers it
+     * when the broker is back: the watermark must not have followed the wall clock past the last
+     * instant the input was known read to its end.
+     */
+    @Test
+    void aBrokerStoppedForTenSecondsWhileProducersBufferMakesNothingLate() throws Exception {
+        run(Long.MAX_VALUE, false, pipeline -> {
+            Thread.sleep(3_000);
+            pipeline.broker.close();
+            Thread.sleep(10_000);
+            pipeline.broker = LocalKafkaBroker.start(dir.resolve("kafka"));
+            Thread.sleep(10_000);
+        });
+    }
+
+    /**
+     * InfluxDB stopped for 60 s under load: the InfluxDB sinks retry, the checkpoints wait for their
+     * flush, the job stalls (backpressure up to the source) while events keep coming. Nothing is
+     * late, and once InfluxDB is back it holds every row of every window size and every SLA event of
+     * the replay.
+     */
+    @Test
+    void anInfluxOutageOfSixtySecondsMakesNothingLate() throws Exception {
+        run(Long.MAX_VALUE, true, pipeline -> {
+            Thread.sleep(3_000);
+            pipeline.influx.stop();
+            Thread.sleep(60_000);
+            assertThat(pipeline.job.getJobStatus().get().isGloballyTerminalState())
+                    .as("the job waits for InfluxDB").isFalse();
+            pipeline.influx.start();
+        });
     }
 
     /** Records of a partition stamped earlier than one before them in it (by more than the bound). */
@@ -83,57 +142,108 @@ class StallsITCase {
         return out;
     }
 
-    private void run(long pauseAfter, Stall stall) throws Exception {
-        EngineConfig config = EngineConfig.load(Repository.path("jobs/kpi-engine/config.yaml"));
-        assertThat(config.outOfOrderness).as("the shipped bound").isEqualTo(Duration.ofMillis(500));
-        LocalKafkaBroker[] broker = {LocalKafkaBroker.start(dir.resolve("kafka"))};
-        try {
-            KafkaSettings kafka = KafkaSettings.defaults(broker[0].bootstrapServers());
-            broker[0].createCareTopics(kafka);
+    private long sentCount;
+
+    /** The live job as shipped (500 ms bound), counting what it reads, on the test's broker. */
+    private final class Pipeline {
+        final EngineConfig config;
+        final KafkaSettings kafka;
+        final long pauseAfter;
+        final LocalInflux influx;
+        LocalKafkaBroker broker;
+        JobClient job;
+
+        Pipeline(LocalKafkaBroker broker, EngineConfig config, KafkaSettings kafka, long pauseAfter, LocalInflux influx) {
+            this.broker = broker;
+            this.config = config;
+            this.kafka = kafka;
+            this.pauseAfter = pauseAfter;
+            this.influx = influx;
+        }
+
+        /** Starts the job, from a savepoint unless null. */
+        void start(String savepoint) throws Exception {
             Configuration conf = new Configuration();
             conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 30);
             conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+            if (savepoint != null) {
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(2);
             env.enableCheckpointing(1000);
-            FaultInjection.Count.SEEN.set(0);
             // The pause is in a task of its own (after a rebalance): the source task stays alive and
             // backpressured, its timers (the periodic watermark) run while it cannot read.
-            LiveJob.build(env, config, kafka, false, raw -> raw
+            var outputs = LiveJob.build(env, config, kafka, false, raw -> raw
                     .map(new FaultInjection.Count()).name("count")
                     .rebalance()
                     .map(new FaultInjection.PauseOnce(pauseAfter, 8_000)).name("pause"));
-            JobClient job = env.executeAsync("stall");
+            if (influx != null) {
+                InfluxOutputs.attach(outputs, new InfluxOutputs.Settings(InfluxConnection.of(influx.url(), "carekpi")));
+            }
+            job = env.executeAsync("stall");
+        }
+    }
+
+    private void run(long pauseAfter, boolean withInflux, Stall stall) throws Exception {
+        EngineConfig config = EngineConfig.load(Repository.path("jobs/kpi-engine/config.yaml"));
+        assertThat(config.outOfOrderness).as("the shipped bound").isEqualTo(Duration.ofMillis(500));
+        FaultInjection.PauseOnce.PAUSED.set(false);
+        FaultInjection.Count.SEEN.set(0);
+        LocalInflux influx = withInflux ? LocalInflux.started() : null;
+        Pipeline pipeline = null;
+        try {
+            LocalKafkaBroker started = LocalKafkaBroker.start(dir.resolve("kafka"));
+            KafkaSettings kafka = KafkaSettings.defaults(started.bootstrapServers());
+            pipeline = new Pipeline(started, config, kafka, pauseAfter, influx);
+            started.createCareTopics(kafka);
+            if (influx != null) {
+                influx.createDatabase("carekpi");
+            }
+            pipeline.start(null);
 
             List<InteractionEvent> sent;
-            try (RealTimeTraffic traffic = RealTimeTraffic.start(broker[0].bootstrapServers(), kafka.eventsTopic(),
+            try (RealTimeTraffic traffic = RealTimeTraffic.start(started.bootstrapServers(), kafka.eventsTopic(),
                     PER_SECOND, 7)) {
                 Thread.sleep(4_000);
-                stall.during(broker);
+                stall.during(pipeline);
                 sent = traffic.stop();
             }
+            sentCount = sent.size();
+            LocalKafkaBroker broker = pipeline.broker;
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (FaultInjection.Count.SEEN.get() < sent.size() && System.nanoTime() < until) {
                 Thread.sleep(100);
             }
             assertThat(FaultInjection.Count.SEEN.get()).as("every event sent was read").isGreaterThanOrEqualTo(sent.size());
-            job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(2, TimeUnit.MINUTES);
-            job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+            pipeline.job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(),
+                    SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+            pipeline.job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
 
-            PipelineFixture expected = PipelineFixture.of(dir, config, broker[0], sent);
-            List<String> deadLetters = KafkaTopics.readAll(broker[0].bootstrapServers(), kafka.dlqTopic()).stream()
+            PipelineFixture expected = PipelineFixture.of(dir, config, broker, sent);
+            List<String> deadLetters = KafkaTopics.readAll(broker.bootstrapServers(), kafka.dlqTopic()).stream()
                     .map(r -> new String(r.value(), StandardCharsets.UTF_8) + " ("
                             + new String(r.headers().lastHeader("carekpi.reason").value(), StandardCharsets.UTF_8)
                             + ", written " + r.timestamp() + ")")
                     .toList();
             assertThat(deadLetters).as("dead letters (late events) of %d sent, the first: %s; out of order in "
                             + "their partition: %s", sent.size(), deadLetters.stream().limit(3).toList(),
-                    disorder(broker[0].bootstrapServers(), kafka.eventsTopic())).isEmpty();
+                    disorder(broker.bootstrapServers(), kafka.eventsTopic())).isEmpty();
             expected.assertOutputsEqualReplay(kafka);
+            if (influx != null) {
+                try (InfluxQuery q = InfluxQuery.connect(InfluxConnection.of(influx.url(), "carekpi"))) {
+                    InfluxChecks.assertAllRowsEqualReplay(q, expected.expectedKpis);
+                    InfluxChecks.assertSlaPointsEqualReplay(q, expected.expectedSla);
+                }
+            }
         } finally {
-            broker[0].close();
+            if (pipeline != null) {
+                pipeline.broker.close();
+            }
+            if (influx != null) {
+                influx.close();
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.carekpi.connectors.kafka;
 
+import io.carekpi.flink.LiveWatermarks;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -78,13 +79,14 @@ final class PartitionEnds {
     }
 
     /**
-     * Whether {@code offset}, just read from {@code partition}, is its last record (one offset of
-     * slack for a transaction marker), by a poll within {@link #MAX_AGE}; remembers the position.
+     * When a poll within {@link #MAX_AGE} saw {@code offset}, just read from {@code partition}, as
+     * its last record (one offset of slack for a transaction marker): the instant that poll was
+     * sent, else {@link LiveWatermarks#NOT_READ_TO_END}. Remembers the position.
      */
-    boolean readTo(int partition, long offset) {
+    long readTo(int partition, long offset) {
         read.put(partition, new long[] {offset, System.currentTimeMillis()});
-        long end = end(partition);
-        return end >= 0 && end - (offset + 1) <= 1;
+        long[] seen = endAndWhen(partition);
+        return seen != null && seen[0] - (offset + 1) <= 1 ? seen[1] : LiveWatermarks.NOT_READ_TO_END;
     }
 
     /** Whether the broker answered within {@link #MAX_AGE} and every partition read in this process is at its end. */
@@ -125,14 +127,23 @@ final class PartitionEnds {
 
     /** The partition's end offset if a poll within {@link #MAX_AGE} saw it, else -1; watches the partition from now on. */
     long end(int partition) {
+        long[] seen = endAndWhen(partition);
+        return seen == null ? -1 : seen[0];
+    }
+
+    /**
+     * {end offset, when the poll that saw it was sent} if a poll within {@link #MAX_AGE} saw it,
+     * else null; watches the partition from now on.
+     */
+    private long[] endAndWhen(int partition) {
         long now = System.currentTimeMillis();
         lastAsked = now;
         long[] e = ends.computeIfAbsent(partition, p -> new long[] {-1, Long.MIN_VALUE});
         if (lastUnanswered != Long.MIN_VALUE && now - lastUnanswered < RECOVERY_GRACE.toMillis()) {
-            return -1;
+            return null;
         }
         synchronized (e) {
-            return now - e[1] <= MAX_AGE.toMillis() ? e[0] : -1;
+            return e[0] >= 0 && now - e[1] <= MAX_AGE.toMillis() ? new long[] {e[0], e[1]} : null;
         }
     }
 
