@@ -66,7 +66,13 @@ public final class RuntimeSettings {
 
     /** A local environment serving Flink's web UI on {@code webPort} (the demo). */
     public StreamExecutionEnvironment localEnvironmentWithWebUi(int webPort) {
+        return localEnvironmentWithWebUi(webPort, new Configuration());
+    }
+
+    /** The same with {@code extra} settings on top (the benchmark's diagnostics). */
+    public StreamExecutionEnvironment localEnvironmentWithWebUi(int webPort, Configuration extra) {
         Configuration conf = configuration();
+        conf.addAll(extra);
         conf.set(org.apache.flink.configuration.RestOptions.PORT, webPort);
         return configured(StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf));
     }

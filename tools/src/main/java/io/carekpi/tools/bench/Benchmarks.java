@@ -433,9 +433,9 @@ public final class Benchmarks implements Callable<Integer> {
         for (EndToEnd.Settings s : configurations) {
             EndToEnd.Result r = EndToEnd.run(s);
             System.out.printf(Locale.ROOT, "e2e %s: %,.0f events/s offered, backlog %,d, %d probes, late %,d (%d probes); "
-                    + "care.kpi %s; InfluxDB %s; care.sla %s%n", s.name(), r.achievedRate(), r.backlog(), r.probes(),
-                    r.lateEvents(), r.lateProbes(), summary(r.kafkaFreshness()), summary(r.influxFreshness()),
-                    summary(r.slaLatency()));
+                    + "care.kpi %s; InfluxDB %s; care.sla %s; care.queue %s%n", s.name(), r.achievedRate(), r.backlog(),
+                    r.probes(), r.lateEvents(), r.lateProbes(), summary(r.kafkaFreshness()), summary(r.influxFreshness()),
+                    summary(r.slaLatency()), summary(r.gaugeFreshness()));
             System.out.printf(Locale.ROOT, "    output records/s %s; CPU share of the machine %s%n", r.outputRates(), r.cpu());
             results.add(r);
         }
@@ -452,6 +452,8 @@ public final class Benchmarks implements Callable<Integer> {
                 + "window, all agents) reaches k+1 — on `care.kpi` for a `read_committed` consumer, and in InfluxDB "
                 + "polled every %d ms. *SLA alert latency*: the probe queue's policy is a 2 s first response nobody "
                 + "meets; the arrival of each BREACHED record on `care.sla` (`read_committed`) minus its deadline. "
+                + "*Live gauge*: probe k is visible when the `waiting` count of (WEB_CHAT, `bench-probe`) on "
+                + "`care.queue` reaches k+1 (every probe's customer waits for a first response). "
                 + "Target: p99 ≤ 1 s each.%n%n", results.get(0).outOfOrderness(), e2eRate, e2eSeconds,
                 EndToEnd.INFLUX_POLL_MS));
         sb.append("*Backlog*: events of `care.events` the job had not read at the end of the measurement (end "
@@ -465,12 +467,14 @@ public final class Benchmarks implements Callable<Integer> {
                 + "`care.kpi` over the window.\n\n");
         sb.append("| configuration | offered events/s | backlog at the end | probes | late (probes) | KPI on care.kpi "
                 + "p50 / p99 / max | KPI in InfluxDB p50 / p99 / max | BREACHED on care.sla p50 / p99 / max "
-                + "| CPU share: JVM / broker / InfluxDB | care.kpi records/s |\n"
-                + "|---|---:|---:|---:|---:|---|---|---|---|---:|\n");
+                + "| waiting gauge on care.queue p50 / p99 / max | CPU share: JVM / broker / InfluxDB "
+                + "| care.kpi records/s |\n"
+                + "|---|---:|---:|---:|---:|---|---|---|---|---|---:|\n");
         for (EndToEnd.Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,d | %d | %,d (%d) | %s | %s | %s | %s | %,.0f |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,d | %d | %,d (%d) | %s | %s | %s | %s | %s | %,.0f |%n",
                     r.settings().name(), r.achievedRate(), r.backlog(), r.probes(), r.lateEvents(), r.lateProbes(),
                     summary(r.kafkaFreshness()), summary(r.influxFreshness()), summary(r.slaLatency()),
+                    summary(r.gaugeFreshness()),
                     r.cpu().values().stream().map(v -> String.format(Locale.ROOT, "%.2f", v))
                             .collect(java.util.stream.Collectors.joining(" / ")),
                     r.outputRates().get(KafkaSettings.KPI)));

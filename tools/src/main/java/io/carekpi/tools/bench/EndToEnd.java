@@ -12,6 +12,7 @@ import io.carekpi.schema.Channel;
 import io.carekpi.schema.EventType;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.schema.KpiSnapshot;
+import io.carekpi.schema.QueueGauge;
 import io.carekpi.schema.SlaEvent;
 import io.carekpi.schema.SlaStatus;
 import io.carekpi.tools.sim.SimulationConfig;
@@ -92,6 +93,7 @@ public final class EndToEnd {
      */
     public record Result(Settings settings, long eventsSent, double achievedRate, long backlog, int probes,
                          List<Long> kafkaFreshness, List<Long> influxFreshness, List<Long> slaLatency,
+                         List<Long> gaugeFreshness,
                          String outOfOrderness, long lateEvents, int lateProbes, Map<String, Double> outputRates,
                          Map<String, Double> cpu) {}
 
@@ -135,7 +137,10 @@ public final class EndToEnd {
             runtime.parallelism = s.parallelism();
             runtime.influxUrl = influxUrl;
             runtime.influxDb = "carekpi";
-            StreamExecutionEnvironment env = runtime.environment();
+            String trace = System.getProperty("carekpi.bench.trace");
+            int restPort = trace == null ? -1 : freePort();
+            StreamExecutionEnvironment env = trace == null ? runtime.environment()
+                    : runtime.localEnvironmentWithWebUi(restPort, freshMetrics()); // to sample watermarks over REST
             var outputs = LiveJob.build(env, config, KafkaSettings.defaults(bootstrap).withGuarantee(s.delivery()), false);
             runtime.attachInflux(outputs);
             job = env.executeAsync("carekpi end to end " + s.name());
@@ -145,7 +150,8 @@ public final class EndToEnd {
             Map<Integer, Long> kafkaSeen = new ConcurrentHashMap<>();
             Map<Integer, Long> influxSeen = new ConcurrentHashMap<>();
             Map<String, Long> breachSeen = new ConcurrentHashMap<>();
-            KpiWatcher kpis = new KpiWatcher(bootstrap, kafkaSeen, breachSeen);
+            Map<Integer, Long> gaugeSeen = new ConcurrentHashMap<>();
+            KpiWatcher kpis = new KpiWatcher(bootstrap, kafkaSeen, breachSeen, gaugeSeen);
             InfluxWatcher influx = new InfluxWatcher(influxUrl, influxSeen);
             toStop.add(load);
             toStop.add(kpis);
@@ -153,6 +159,12 @@ public final class EndToEnd {
             Thread loadThread = start(load, "e2e load");
             start(kpis, "e2e care.kpi and care.sla consumer");
             start(influx, "e2e InfluxDB poller");
+            WatermarkTrace watermarks = trace == null ? null
+                    : new WatermarkTrace(FlinkRest.onPort(restPort), job.getJobID(), Path.of(trace + ".watermarks.csv"));
+            if (watermarks != null) {
+                toStop.add(watermarks);
+                start(watermarks, "e2e watermark sampler");
+            }
             Thread.sleep(s.warmUp().toMillis());
             long influxd = Long.parseLong(Files.readString(influxDir.resolve("influxd.pid")).trim());
             Map<String, Long> processes = new java.util.LinkedHashMap<>();
@@ -193,7 +205,7 @@ public final class EndToEnd {
             long drainUntil = System.currentTimeMillis() + 20_000;
             while (System.currentTimeMillis() < drainUntil
                     && (kafkaSeen.size() < sentAt.size() || influxSeen.size() < sentAt.size()
-                    || breachSeen.size() < sentAt.size())) {
+                    || breachSeen.size() < sentAt.size() || gaugeSeen.size() < sentAt.size())) {
                 Thread.sleep(200);
             }
             load.stop();
@@ -202,6 +214,7 @@ public final class EndToEnd {
             List<Long> kafkaLatency = new ArrayList<>();
             List<Long> influxLatency = new ArrayList<>();
             List<Long> slaLatency = new ArrayList<>();
+            List<Long> gaugeLatency = new ArrayList<>();
             for (int k = 0; k < sentAt.size(); k++) {
                 long at = sentAt.get(k);
                 Long kv = kafkaSeen.get(k + 1);
@@ -210,8 +223,9 @@ public final class EndToEnd {
                 kafkaLatency.add(kv == null ? Long.MAX_VALUE : kv - at);
                 influxLatency.add(iv == null ? Long.MAX_VALUE : iv - at);
                 slaLatency.add(bv == null ? Long.MAX_VALUE : bv - (at + 2_000));
+                Long gv = gaugeSeen.get(k + 1);
+                gaugeLatency.add(gv == null ? Long.MAX_VALUE : gv - at);
             }
-            String trace = System.getProperty("carekpi.bench.trace");
             if (trace != null) { // per-probe figures, to line them up with checkpoints and GC
                 StringBuilder t = new StringBuilder("sent_ms,kafka_ms,influx_ms,sla_ms\n");
                 for (int k = 0; k < sentAt.size(); k++) {
@@ -221,6 +235,7 @@ public final class EndToEnd {
                 Files.writeString(Path.of(trace), t);
             }
             return new Result(s, loadSent, rate, backlog, sentAt.size(), kafkaLatency, influxLatency, slaLatency,
+                    gaugeLatency,
                     config.outOfOrderness.toMillis() + " ms", late[0], (int) late[1], outputRates, cpu);
         } finally {
             for (AutoCloseable c : toStop) {
@@ -451,14 +466,20 @@ public final class EndToEnd {
         }
     }
 
-    /** Reads care.kpi and care.sla as a read_committed consumer and notes when each probe shows up. */
+    /**
+     * Reads care.kpi, care.sla and care.queue as a read_committed consumer and notes when each probe
+     * shows up: in the KPIs (opened), as a breach, and in the live gauge (waiting: every probe's
+     * customer waits for a first response nobody gives).
+     */
     private static final class KpiWatcher implements Runnable, AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Map<Integer, Long> kafkaSeen;
         private final Map<String, Long> breachSeen;
+        private final Map<Integer, Long> gaugeSeen;
         private volatile boolean running = true;
 
-        KpiWatcher(String bootstrap, Map<Integer, Long> kafkaSeen, Map<String, Long> breachSeen) {
+        KpiWatcher(String bootstrap, Map<Integer, Long> kafkaSeen, Map<String, Long> breachSeen,
+                   Map<Integer, Long> gaugeSeen) {
             Properties p = new Properties();
             p.setProperty("bootstrap.servers", bootstrap);
             p.setProperty("group.id", "bench-e2e");
@@ -467,14 +488,16 @@ public final class EndToEnd {
             p.setProperty("enable.auto.commit", "false");
             p.setProperty("fetch.max.wait.ms", "20");
             this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            this.consumer.subscribe(List.of(KafkaSettings.KPI, KafkaSettings.SLA));
+            this.consumer.subscribe(List.of(KafkaSettings.KPI, KafkaSettings.SLA, KafkaSettings.QUEUE));
             this.kafkaSeen = kafkaSeen;
             this.breachSeen = breachSeen;
+            this.gaugeSeen = gaugeSeen;
         }
 
         @Override
         public void run() {
             int highest = 0;
+            int highestWaiting = 0;
             try {
                 while (running) {
                     var records = consumer.poll(Duration.ofMillis(50));
@@ -489,6 +512,15 @@ public final class EndToEnd {
                                     kafkaSeen.putIfAbsent(k, now);
                                 }
                                 highest = Math.max(highest, opened);
+                            }
+                        } else if (r.topic().equals(KafkaSettings.QUEUE)) {
+                            QueueGauge g = QueueGauge.getDecoder().decode(r.value());
+                            if (PROBE_QUEUE.equals(g.getQueue()) && Channel.WEB_CHAT.name().equals(g.getChannel())) {
+                                int waiting = (int) g.getWaiting();
+                                for (int k = highestWaiting + 1; k <= waiting; k++) {
+                                    gaugeSeen.putIfAbsent(k, now);
+                                }
+                                highestWaiting = Math.max(highestWaiting, waiting);
                             }
                         } else {
                             SlaEvent e = SlaEvent.getDecoder().decode(r.value());
@@ -511,6 +543,57 @@ public final class EndToEnd {
         public void close() {
             running = false;
             consumer.wakeup();
+        }
+    }
+
+    /** REST metrics as fresh as the sampler reads them (Flink caches them for 10 s by default). */
+    private static org.apache.flink.configuration.Configuration freshMetrics() {
+        org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
+        c.set(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(50));
+        return c;
+    }
+
+    /**
+     * Diagnostics ({@code -Dcarekpi.bench.trace=FILE}): every 100 ms, each vertex's lowest input
+     * watermark behind the wall clock, as CSV lines {@code wall_ms,vertex,lag_ms}.
+     */
+    private static final class WatermarkTrace implements Runnable, AutoCloseable {
+        private final FlinkRest rest;
+        private final org.apache.flink.api.common.JobID job;
+        private final Path file;
+        private volatile boolean running = true;
+
+        WatermarkTrace(FlinkRest rest, org.apache.flink.api.common.JobID job, Path file) {
+            this.rest = rest;
+            this.job = job;
+            this.file = file;
+        }
+
+        @Override
+        public void run() {
+            StringBuilder out = new StringBuilder("wall_ms,vertex,lag_ms\n");
+            try {
+                while (running) {
+                    long now = System.currentTimeMillis();
+                    rest.inputWatermarks(job).forEach((vertex, w) -> out.append(now).append(",\"")
+                            .append(vertex.replace('"', '\'')).append("\",")
+                            .append(w == Long.MIN_VALUE ? "" : String.valueOf(now - w)).append('\n'));
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                out.append("# stopped: ").append(e).append('\n');
+            }
+            try {
+                Files.writeString(file, out);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            Thread.sleep(300);
         }
     }
 

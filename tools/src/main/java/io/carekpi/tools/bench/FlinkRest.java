@@ -140,4 +140,26 @@ final class FlinkRest {
         }
         return JSON.readTree(r.body());
     }
+
+    /** A client for a REST endpoint already listening on {@code port} of 127.0.0.1. */
+    static FlinkRest onPort(int port) {
+        return new FlinkRest(port);
+    }
+
+    /**
+     * Each vertex's name and the lowest input watermark of its subtasks (Long.MIN_VALUE while any
+     * has none): where in the job event time is held back.
+     */
+    Map<String, Long> inputWatermarks(JobID job) throws IOException, InterruptedException {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
+            long min = Long.MAX_VALUE;
+            JsonNode marks = get("/jobs/" + job + "/vertices/" + v.path("id").asText() + "/watermarks");
+            for (JsonNode m : marks) {
+                min = Math.min(min, m.path("value").asLong(Long.MIN_VALUE));
+            }
+            out.put(v.path("name").asText(), marks.isEmpty() ? Long.MIN_VALUE : min);
+        }
+        return out;
+    }
 }

@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,7 +77,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("starting a Kafka broker (KRaft) in " + kafkaDir + " ...");
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(kafkaDir)) {
-            KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers());
+            // as `carekpi run` ships: at-least-once Kafka sinks, so the board moves without waiting for checkpoints
+            KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers())
+                    .withGuarantee(DeliveryGuarantee.valueOf(KafkaSettings.SHIPPED_DELIVERY));
             broker.createCareTopics(kafka);
 
             DemoTraffic day = busyDay ? DemoTraffic.BUSY_DAY : DemoTraffic.NORMAL;
