@@ -40,10 +40,11 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * revision, an SLA event and a gauge reading each map to one fixed point, see
  * {@link LineProtocol}), writing again changes nothing: the effect in InfluxDB is exactly-once.
  * The exception is order: InfluxDB keeps the last write of a point, so revisions of a snapshot
- * must be written in order. The sink preserves the order of one subtask's input with
- * {@code maxInFlightRequests = 1} (the default), including across retries; the job must route all
- * revisions of a key to the same sink subtask (chain the sink to the keyed operator, or key by
- * the snapshot's key).
+ * must be written in order. The sink preserves the order of one subtask's input, retries included:
+ * one sender thread per subtask writes one request at a time, the submitted batches in the order
+ * submitted ({@code maxInFlightRequests}, default 4, is how many may wait for it), and retries a
+ * failed request before any later line. The job must route all revisions of a key to the same
+ * sink subtask (chain the sink to the keyed operator, or key by the snapshot's key).
  *
  * <h2>Failures</h2>
  *
@@ -110,11 +111,10 @@ public final class InfluxSink<T> extends AsyncSinkBase<T, String> {
     }
 
     /**
-     * The writer's configuration. Rate limiting is Flink's AIMD congestion control, as by default,
-     * but with a faster recovery: a failed attempt halves the next batch (down to one line, so an
-     * outage is probed cheaply), and each success grows it by a twentieth of
-     * {@code maxBatchSize} instead of by 10 lines, so full batches return after about twenty
-     * successful requests rather than hundreds.
+     * The writer's configuration. At most {@code maxInFlightRequests} batches wait for the sender
+     * (then the base class holds the task); the sender retries failed requests itself, so the base
+     * class sees no failure and Flink's AIMD congestion control (kept with a faster increase, a
+     * twentieth of {@code maxBatchSize} per success) never shrinks a batch.
      */
     AsyncSinkWriterConfiguration writerConfiguration() {
         int increase = Math.max(10, getMaxBatchSize() / 20);
@@ -129,7 +129,7 @@ public final class InfluxSink<T> extends AsyncSinkBase<T, String> {
                 .setFailOnTimeout(getFailOnTimeout())
                 .setRateLimitingStrategy(CongestionControlRateLimitingStrategy.builder()
                         .setMaxInFlightRequests(getMaxInFlightRequests())
-                        .setInitialMaxInFlightMessages(getMaxBatchSize())
+                        .setInitialMaxInFlightMessages(getMaxBatchSize() * getMaxInFlightRequests())
                         .setScalingStrategy(AIMDScalingStrategy.builder(getMaxBatchSize() * getMaxInFlightRequests())
                                 .setIncreaseRate(increase)
                                 .setDecreaseFactor(0.5)

@@ -29,7 +29,8 @@ import org.apache.flink.connector.base.sink.writer.ElementConverter;
 public final class InfluxSinkBuilder<T> extends AsyncSinkBaseBuilder<T, String, InfluxSinkBuilder<T>> {
     public static final int DEFAULT_MAX_BATCH_SIZE = 5_000;
     public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 4L * 1024 * 1024;
-    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 1;
+    /** Batches that may wait for the sender (it writes them in order, one request at a time). */
+    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 4;
     public static final int DEFAULT_MAX_BUFFERED_REQUESTS = 20_000;
     public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 1_000;
     public static final long DEFAULT_MAX_RECORD_SIZE_IN_BYTES = 256L * 1024;

@@ -19,12 +19,13 @@ class InfluxSinkBuilderTest {
 
         assertThat(c.getMaxBatchSize()).isEqualTo(5_000);
         assertThat(c.getMaxBatchSizeInBytes()).isEqualTo(4L * 1024 * 1024);
-        assertThat(c.getMaxInFlightRequests()).isEqualTo(1);
+        assertThat(c.getMaxInFlightRequests()).isEqualTo(4);
         assertThat(c.getMaxBufferedRequests()).isEqualTo(20_000);
         assertThat(c.getMaxTimeInBufferMS()).isEqualTo(1_000);
         assertThat(c.getMaxRecordSizeInBytes()).isEqualTo(256L * 1024);
         assertThat(c.isFailOnTimeout()).isFalse();
-        assertThat(c.getRateLimitingStrategy().getMaxBatchSize()).isEqualTo(5_000);
+        assertThat(c.getRateLimitingStrategy().getMaxBatchSize()).as("lines that may wait for the sender")
+                .isEqualTo(4 * 5_000);
     }
 
     @Test

@@ -4,8 +4,8 @@ import io.carekpi.connectors.influx.InfluxConnection;
 import io.carekpi.connectors.influx.InfluxSinkException;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.ArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,13 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends batches of lines to InfluxDB's v1 {@code /write}. The official client is synchronous, so
- * each batch is written on a small executor of this writer (one thread per allowed in-flight
- * request) and the {@link ResultHandler} is completed from there; the task thread never blocks on
- * the network. A batch that fails transiently stays in flight during its backoff delay and is then
- * handed back with {@link ResultHandler#retryForEntries}, which puts it at the head of the buffer:
- * with one request in flight, lines therefore reach InfluxDB in the order they entered the sink,
- * which keeps the latest revision of a snapshot the one InfluxDB holds.
+ * Sends batches of lines to InfluxDB's v1 {@code /write}, in the order they entered the sink, which
+ * keeps the latest revision of a snapshot the one InfluxDB holds. The official client is
+ * synchronous, so one sender thread of this writer does the writing: the batches the base class
+ * submits queue for it (up to {@code maxInFlightRequests} of them, then the base class holds the
+ * task: backpressure), and it writes all that wait in one request, one request at a time, retrying
+ * a request that fails transiently in place, with backoff, before any later line. The task thread
+ * never waits for InfluxDB except before a checkpoint (the base class waits for every submitted
+ * batch) or when the queue is full. Before 2026-11-30 one batch at a time was in flight and the
+ * base class's buffer-time flush, which waits while a request is in flight without taking input,
+ * held the window stage (and its Kafka output) for as long as InfluxDB took to answer.
  *
  * <p>Metrics (in the sink writer's metric group): the built-in {@code numRecordsOut} and
  * {@code numBytesOut} (every attempt, retries included), {@code numRecordsSendErrors} (lines of
@@ -47,7 +50,11 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
     private final InfluxConnection connection;
     private final RetryBackoff backoff;
     private final InfluxDB client;
-    private final ScheduledThreadPoolExecutor executor;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread sender;
+    private volatile boolean closing;
+    /** At most this many lines go in one request (the queued batches are joined up to it). */
+    private final int maxLinesPerRequest;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicLong lastFailureLogMillis = new AtomicLong();
 
@@ -72,12 +79,9 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
         this.backoff = backoff;
         this.client = InfluxClients.connect(connection);
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        this.executor = new ScheduledThreadPoolExecutor(configuration.getMaxInFlightRequests(), runnable -> {
-            Thread t = new Thread(runnable, "influx-sink-" + connection.database() + "-" + subtask);
-            t.setDaemon(true);
-            return t;
-        });
-        this.executor.setRemoveOnCancelPolicy(true);
+        this.maxLinesPerRequest = configuration.getMaxBatchSize();
+        this.sender = new Thread(this::sendLoop, "influx-sink-" + connection.database() + "-" + subtask);
+        this.sender.setDaemon(true);
 
         SinkWriterMetricGroup metrics = context.metricGroup();
         this.sendErrors = metrics.getNumRecordsSendErrorsCounter();
@@ -85,64 +89,106 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
         this.retriedPoints = metrics.counter("influxRetriedPoints", new ThreadSafeSimpleCounter());
         this.droppedPoints = metrics.counter("influxDroppedPoints", new ThreadSafeSimpleCounter());
         metrics.gauge("influxConsecutiveFailures", consecutiveFailures::get);
+        this.sender.start();
     }
+
+    /** A submitted batch waiting for the sender, and how to tell the base class it is done. */
+    private record Pending(List<String> lines, ResultHandler<String> handler) {}
 
     @Override
     protected void submitRequestEntries(List<String> lines, ResultHandler<String> handler) {
-        try {
-            executor.execute(() -> send(lines, handler));
-        } catch (RejectedExecutionException closing) {
-            // Only after close(): the task is going away and its in-flight batch with it.
-            handler.retryForEntries(lines);
+        if (closing) {
+            handler.retryForEntries(lines); // the task is going away, and its unsent lines with it
+            return;
         }
+        queue.add(new Pending(lines, handler));
     }
 
-    private void send(List<String> lines, ResultHandler<String> handler) {
+    /** The sender: takes what waits, in order, and writes it until it is written, dropped or refused. */
+    private void sendLoop() {
+        List<Pending> request = new ArrayList<>();
         try {
-            client.write(connection.database(), connection.retentionPolicy(), InfluxDB.ConsistencyLevel.ONE,
-                    TimeUnit.NANOSECONDS, String.join("\n", lines));
-            if (consecutiveFailures.getAndSet(0) > 0) {
-                LOG.info("InfluxDB {} accepts writes again", connection.url());
+            while (!closing) {
+                request.clear();
+                request.add(queue.take());
+                int lines = request.get(0).lines().size();
+                for (Pending next = queue.peek(); next != null && lines + next.lines().size() <= maxLinesPerRequest;
+                     next = queue.peek()) {
+                    request.add(queue.poll());
+                    lines += next.lines().size();
+                }
+                send(request, lines);
             }
-            handler.complete();
-        } catch (Exception e) {
-            onFailure(lines, handler, e);
+        } catch (InterruptedException closed) {
+            Thread.currentThread().interrupt(); // close(): the task is going away
         }
     }
 
-    private void onFailure(List<String> lines, ResultHandler<String> handler, Exception e) {
+    private void send(List<Pending> request, int lineCount) throws InterruptedException {
+        StringBuilder body = new StringBuilder();
+        for (Pending p : request) {
+            for (String line : p.lines()) {
+                if (body.length() > 0) {
+                    body.append('\n');
+                }
+                body.append(line);
+            }
+        }
+        String text = body.toString();
+        while (true) {
+            try {
+                client.write(connection.database(), connection.retentionPolicy(), InfluxDB.ConsistencyLevel.ONE,
+                        TimeUnit.NANOSECONDS, text);
+                if (consecutiveFailures.getAndSet(0) > 0) {
+                    LOG.info("InfluxDB {} accepts writes again", connection.url());
+                }
+                request.forEach(p -> p.handler().complete());
+                return;
+            } catch (Exception e) {
+                if (Thread.currentThread().isInterrupted() || closing) {
+                    throw new InterruptedException("closing");
+                }
+                if (!onFailure(request, lineCount, e)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Handles a failed write; true when it is to be tried again (after the backoff, slept here). */
+    private boolean onFailure(List<Pending> request, int lines, Exception e) throws InterruptedException {
         WriteFailure failure = WriteFailureClassifier.classify(e);
         switch (failure.action()) {
             case RETRY -> {
-                countSendErrors(lines.size());
+                countSendErrors(lines);
                 retries.inc();
-                retriedPoints.inc(lines.size());
+                retriedPoints.inc(lines);
                 int n = consecutiveFailures.incrementAndGet();
                 long delay = backoff.delayMillis(n, failure.retryAfterMillis());
-                logRetry(lines.size(), n, delay, failure);
-                try {
-                    executor.schedule(() -> handler.retryForEntries(lines), delay, TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException closing) {
-                    handler.retryForEntries(lines);
-                }
+                logRetry(lines, n, delay, failure);
+                Thread.sleep(delay);
+                return true;
             }
             case DROP -> {
-                long dropped = failure.droppedPoints() >= 0 ? failure.droppedPoints() : lines.size();
+                long dropped = failure.droppedPoints() >= 0 ? failure.droppedPoints() : lines;
                 countSendErrors(dropped);
                 droppedPoints.inc(dropped);
                 consecutiveFailures.set(0);
-                LOG.warn("{} of {} points not written to InfluxDB database '{}': {}", dropped, lines.size(),
+                LOG.warn("{} of {} points not written to InfluxDB database '{}': {}", dropped, lines,
                         connection.database(), failure.reason());
-                handler.complete();
+                request.forEach(p -> p.handler().complete());
+                return false;
             }
-            case FAIL -> {
-                countSendErrors(lines.size());
-                String message = "InfluxDB at " + connection.url() + " refused a write of " + lines.size()
+            default -> { // FAIL
+                countSendErrors(lines);
+                String message = "InfluxDB at " + connection.url() + " refused a write of " + lines
                         + " points to database '" + connection.database() + "'"
                         + (connection.retentionPolicy() == null ? "" : ", retention policy '" + connection.retentionPolicy() + "'")
                         + "; not retried: " + failure.reason();
                 LOG.error(message);
-                handler.completeExceptionally(new InfluxSinkException(message, failure.httpStatus(), e));
+                InfluxSinkException failed = new InfluxSinkException(message, failure.httpStatus(), e);
+                request.forEach(p -> p.handler().completeExceptionally(failed));
+                return false;
             }
         }
     }
@@ -190,9 +236,10 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        closing = true;
+        sender.interrupt();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            sender.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
