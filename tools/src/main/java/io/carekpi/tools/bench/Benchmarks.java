@@ -406,19 +406,20 @@ public final class Benchmarks implements Callable<Integer> {
         RuntimeSettings shipped = RuntimeSettings.defaults();
         DeliveryGuarantee shippedDelivery = DeliveryGuarantee.valueOf(KafkaSettings.SHIPPED_DELIVERY);
         Duration shippedEarlyFiring = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).earlyFiringInterval;
-        String shippedSettings = String.format(Locale.ROOT, "checkpoints every %s, early firing every %s, "
-                        + "InfluxDB buffer %s", Durations.format(shipped.checkpointInterval),
+        Duration exactlyOnceCheckpoints = Duration.ofSeconds(2); // exactly-once output is visible once per checkpoint
+        java.util.function.Function<Duration, String> settings = checkpoints -> String.format(Locale.ROOT,
+                "checkpoints every %s, early firing every %s, InfluxDB buffer %s", Durations.format(checkpoints),
                 Durations.format(shippedEarlyFiring), Durations.format(shipped.influxMaxTimeInBuffer));
         Map<String, EndToEnd.Settings> known = Map.of(
-                "shipped", new EndToEnd.Settings("as shipped: " + delivery(shippedDelivery) + ", " + shippedSettings,
+                "shipped", new EndToEnd.Settings("as shipped: " + delivery(shippedDelivery) + ", "
+                        + settings.apply(shipped.checkpointInterval),
                         e2eRate, Duration.ofSeconds(60), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
                         shipped.checkpointInterval, shippedDelivery, null, shipped.influxMaxTimeInBuffer, 2),
-                // exactly-once output is visible once per checkpoint, so it runs with a short interval
-                "exactly-once", new EndToEnd.Settings("the alternative, `--delivery EXACTLY_ONCE "
-                        + "--checkpoint-interval 2s`: exactly-once, " + shippedSettings.replace(
-                                "checkpoints every " + Durations.format(shipped.checkpointInterval), "checkpoints every 2s"),
+                "exactly-once", new EndToEnd.Settings("the alternative, `--delivery EXACTLY_ONCE --checkpoint-interval "
+                        + Durations.format(exactlyOnceCheckpoints) + "`: exactly-once, "
+                        + settings.apply(exactlyOnceCheckpoints),
                         e2eRate, Duration.ofSeconds(60), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
-                        Duration.ofSeconds(2), DeliveryGuarantee.EXACTLY_ONCE, null,
+                        exactlyOnceCheckpoints, DeliveryGuarantee.EXACTLY_ONCE, null,
                         shipped.influxMaxTimeInBuffer, 2));
         List<EndToEnd.Settings> configurations = new ArrayList<>();
         for (String name : e2eConfigurations) {
