@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * InfluxDB stopped for 60 s while the job writes to it: the sink backs off and retries, the job
- * holds (backpressure, checkpoints wait for the flush), nothing is lost, and the stored totals
+ * holds (backpressure, checkpoints wait for the sink to take input again), nothing is lost, and the stored totals
  * equal the replay once InfluxDB is back.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)

@@ -33,10 +33,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * <h2>Semantics</h2>
  *
- * At-least-once: before each checkpoint the writer sends everything buffered and waits for the
- * requests in flight; lines that arrive meanwhile are stored in the checkpoint
- * ({@link LineStateSerializer}) and sent after a restore. After a failure, lines written since the
- * last checkpoint are written again. Because every CareKPI point is idempotent (a snapshot
+ * At-least-once: a checkpoint stores every line InfluxDB has not yet confirmed, the batches
+ * submitted to the sender and the buffer behind them ({@link LineStateSerializer}), and a restore
+ * writes them again before anything else; the checkpoint does not wait for InfluxDB. After a
+ * failure, lines written since the last checkpoint are written again. Because every CareKPI point is idempotent (a snapshot
  * revision, an SLA event and a gauge reading each map to one fixed point, see
  * {@link LineProtocol}), writing again changes nothing: the effect in InfluxDB is exactly-once.
  * The exception is order: InfluxDB keeps the last write of a point, so revisions of a snapshot
@@ -50,11 +50,13 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *
  * 5xx, 408, 429 (honouring {@code Retry-After}), timeouts, refused and reset connections are
  * retried for ever with exponential backoff and jitter, the batch staying in flight meanwhile, so
- * the sink backpressures the job while InfluxDB is down and catches up when it is back. Because
- * checkpoints wait for the sink's requests, checkpoints do not complete during an outage; an
- * outage longer than the checkpoint timeout fails checkpoints (and the job, once more fail than
- * {@code execution.checkpointing.tolerable-failed-checkpoints} allows), after which the job
- * restarts from its last checkpoint and loses nothing. Other 4xx fail the job with an
+ * the sink backpressures the job while InfluxDB is down and catches up when it is back. A
+ * checkpoint taken while InfluxDB is slow or down holds the unwritten lines instead of waiting for
+ * them; but once {@code maxInFlightRequests} batches wait for the sender, the base class holds the
+ * task until one is written, and the checkpoint barrier waits with it. So checkpoints do not
+ * complete during a longer outage; one longer than the checkpoint timeout fails checkpoints (and
+ * the job, once more fail than {@code execution.checkpointing.tolerable-failed-checkpoints}
+ * allows), after which the job restarts from its last checkpoint and loses nothing. Other 4xx fail the job with an
  * {@link InfluxSinkException} naming the cause (bad line protocol or field type conflict, wrong
  * credentials, missing database: the sink creates nothing). Points outside the retention policy are
  * dropped by InfluxDB and counted ({@code influxDroppedPoints}), since no retry could write them.

@@ -68,8 +68,9 @@ public final class InfluxSinkBuilder<T> extends AsyncSinkBaseBuilder<T, String, 
 
     /**
      * Most bytes of line protocol per request (default 4 MiB, far under InfluxDB 1.x's default
-     * {@code max-body-size} of 25 MB and under the limits of hosted InfluxDB). A request over the
-     * server's limit fails the job with HTTP 413, so lower this rather than raise it.
+     * {@code max-body-size} of 25 MB and under the limits of hosted InfluxDB). A line counts its
+     * characters (its bytes when ASCII; non-ASCII text is sent as up to three bytes per character).
+     * A request over the server's limit fails the job with HTTP 413, so lower this rather than raise it.
      */
     @Override
     public InfluxSinkBuilder<T> setMaxBatchSizeInBytes(long maxBatchSizeInBytes) {

@@ -10,17 +10,28 @@ import io.carekpi.schema.SlaClock;
 import io.carekpi.schema.SlaEvent;
 import io.carekpi.schema.SlaStatus;
 import io.carekpi.testing.LocalInflux;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
@@ -32,6 +43,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sink against a real InfluxDB 1.x ({@link LocalInflux}) inside real Flink jobs: what lands
@@ -147,6 +159,94 @@ class InfluxSinkITCase {
         }
         assertThat(counterSum(result, ".*influxRetries")).as("failed attempts that were retried").isPositive();
         assertThat(counterSum(result, ".*numRecordsSendErrors")).isPositive();
+    }
+
+    /**
+     * A checkpoint does not wait for InfluxDB: with InfluxDB down, a savepoint of a job whose sink
+     * holds unwritten lines (submitted to the sender and retrying) completes at once, holds the
+     * lines, and the job restored from it writes them once InfluxDB is back. Until 2026-11-30 the
+     * flush before every checkpoint waited for the batches in flight, which held the task (and the
+     * window stage chained to it) for as long as InfluxDB took, and this savepoint for the whole
+     * outage.
+     */
+    @Test
+    void aCheckpointStoresTheLinesInfluxDbHasNotConfirmedInsteadOfWaitingForThem(@TempDir Path dir) throws Exception {
+        influx = LocalInflux.create();
+        influx.start();
+        influx.createDatabase(DATABASE);
+        influx.stop();
+        InfluxConnection connection = InfluxConnection.of(influx.url(), DATABASE);
+        int records = KEYS * REVISIONS;
+
+        JobClient down = savepointJob(environment(), connection, records).executeAsync("influx-sink-it-savepoint");
+        awaitRunning(down);
+        Thread.sleep(3_000); // every record reached the sink, which retries its one batch in flight
+        String savepoint = down.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(30, TimeUnit.SECONDS);
+
+        influx.start();
+        Configuration conf = new Configuration();
+        conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment env = environment();
+        env.configure(conf);
+        JobClient restored = savepointJob(env, connection, 0).executeAsync("influx-sink-it-restored");
+        try (InfluxQuery query = InfluxQuery.connect(connection)) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            String latest = "SELECT count(revision) AS points, min(revision) AS min_rev FROM care_kpi";
+            while (System.nanoTime() < deadline && query.rows(latest).stream()
+                    .noneMatch(r -> r.getLong("points") == KEYS && r.getLong("min_rev") == REVISIONS)) {
+                Thread.sleep(200);
+            }
+            InfluxQuery.Row kpi = single(query, "SELECT count(revision) AS points, min(revision) AS min_rev, "
+                    + "sum(opened) AS opened FROM care_kpi");
+            assertThat(kpi.getLong("points")).isEqualTo(KEYS);
+            assertThat(kpi.getLong("min_rev")).as("the latest revision of every point").isEqualTo(REVISIONS);
+            assertThat(kpi.getLong("opened")).isEqualTo(expectedOpenedOfLatestRevisions());
+        } finally {
+            restored.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The snapshots from a source that emits the first {@code emit} of them and then waits, never ending. */
+    private static StreamExecutionEnvironment savepointJob(StreamExecutionEnvironment env, InfluxConnection connection,
+            int emit) {
+        List<KpiSnapshot> snapshots = snapshots();
+        env.fromSource(new DataGeneratorSource<>(index -> snapshots.get((int) (index % snapshots.size())),
+                                Long.MAX_VALUE, new FirstPermits(emit), TypeInformation.of(KpiSnapshot.class)),
+                        WatermarkStrategy.noWatermarks(), "snapshots").uid("snapshots").setParallelism(1)
+                .keyBy(s -> s.getWindow() + "|" + s.getWindowStart() + "|" + s.getChannel() + "|" + s.getAgent()
+                        + "|" + s.getQueue())
+                .sinkTo(InfluxSink.<KpiSnapshot>builder()
+                        .setConnection(connection)
+                        .setElementConverter(LineProtocolConverter.kpiSnapshots())
+                        .setMaxBatchSize(1_000) // one batch in flight: the sink does not hold its task
+                        .setMaxTimeInBufferMS(100)
+                        .setRetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                        .build())
+                .name("influx-care-kpi").uid("influx-care-kpi");
+        return env;
+    }
+
+    /** Grants the first {@code permits} records, then none. */
+    private record FirstPermits(int permits) implements RateLimiterStrategy<NumberSequenceSource.NumberSequenceSplit> {
+        @Override
+        public RateLimiter<NumberSequenceSource.NumberSequenceSplit> createRateLimiter(int parallelism) {
+            return new RateLimiter<>() {
+                private int granted;
+
+                @Override
+                public CompletionStage<Void> acquire(int n) {
+                    return granted++ < permits ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+                }
+            };
+        }
+    }
+
+    private static void awaitRunning(JobClient job) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (job.getJobStatus().get(10, TimeUnit.SECONDS) != JobStatus.RUNNING && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
     }
 
     @Test

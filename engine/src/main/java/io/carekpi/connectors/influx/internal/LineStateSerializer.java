@@ -8,9 +8,9 @@ import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerialize
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 
 /**
- * Serializes the sink's buffered lines into checkpoints. {@code AsyncSinkWriter} flushes and waits
- * for in-flight requests before each checkpoint, so this state holds only lines that arrived
- * while the flush was going on and were not yet sent; it is small unless InfluxDB is slow.
+ * Serializes into checkpoints the lines InfluxDB has not confirmed (see {@link InfluxSinkWriter}):
+ * up to {@code maxInFlightRequests} batches submitted to the sender and the buffer behind them; a
+ * few hundred KB while InfluxDB keeps up, tens of MB at most while it is slow or down.
  *
  * <p>Format, version 1 (inside the base class's framing of entry count and entry sizes): per line,
  * an int byte length followed by the UTF-8 bytes. Unlike {@code writeUTF} it has no 64 KiB limit
