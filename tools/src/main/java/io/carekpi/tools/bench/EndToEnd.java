@@ -138,9 +138,9 @@ public final class EndToEnd {
             runtime.influxUrl = influxUrl;
             runtime.influxDb = "carekpi";
             String trace = System.getProperty("carekpi.bench.trace");
-            int restPort = trace == null ? -1 : freePort();
-            StreamExecutionEnvironment env = trace == null ? runtime.environment()
-                    : runtime.localEnvironmentWithWebUi(restPort, freshMetrics()); // to sample watermarks over REST
+            int restPort = freePort(); // to read the sources' backlog (and sample watermarks) over REST
+            StreamExecutionEnvironment env = runtime.localEnvironmentWithWebUi(restPort, freshMetrics());
+            FlinkRest rest = FlinkRest.onPort(restPort);
             var outputs = LiveJob.build(env, config, KafkaSettings.defaults(bootstrap).withGuarantee(s.delivery()), false);
             runtime.attachInflux(outputs);
             job = env.executeAsync("carekpi end to end " + s.name());
@@ -160,7 +160,7 @@ public final class EndToEnd {
             start(kpis, "e2e care.kpi and care.sla consumer");
             start(influx, "e2e InfluxDB poller");
             WatermarkTrace watermarks = trace == null ? null
-                    : new WatermarkTrace(FlinkRest.onPort(restPort), job.getJobID(), Path.of(trace + ".watermarks.csv"));
+                    : new WatermarkTrace(rest, job.getJobID(), Path.of(trace + ".watermarks.csv"));
             if (watermarks != null) {
                 toStop.add(watermarks);
                 start(watermarks, "e2e watermark sampler");
@@ -200,7 +200,7 @@ public final class EndToEnd {
             Map<String, Double> outputRates = new java.util.LinkedHashMap<>();
             endOffsets(kafka, OUTPUT_TOPICS).forEach((topic, end) ->
                     outputRates.put(topic, (end - outputsBefore.get(topic)) / seconds));
-            long backlog = backlog(kafka);
+            long backlog = rest.pendingRecords(job.getJobID());
             // let the last probes through: early firing, checkpoint, InfluxDB batching, SLA deadline
             long drainUntil = System.currentTimeMillis() + 20_000;
             while (System.currentTimeMillis() < drainUntil
@@ -297,28 +297,6 @@ public final class EndToEnd {
         }
     }
 
-    /**
-     * Events of care.events not yet read by the job: end offsets minus the offsets its consumer
-     * group committed at the last completed checkpoint (so up to one checkpoint interval stale).
-     */
-    private static long backlog(LocalKafkaBroker kafka) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("carekpi")
-                    .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            int partitions = admin.describeTopics(List.of(KafkaSettings.EVENTS)).allTopicNames().get()
-                    .get(KafkaSettings.EVENTS).partitions().size();
-            for (int i = 0; i < partitions; i++) {
-                latest.put(new TopicPartition(KafkaSettings.EVENTS, i), OffsetSpec.latest());
-            }
-            long backlog = 0;
-            for (var e : admin.listOffsets(latest).all().get().entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                backlog += e.getValue().offset() - (c == null ? 0 : c.offset());
-            }
-            return backlog;
-        }
-    }
 
     /**
      * The late dead letters on care.dlq (kind {@code late}) at the end of the run, and how many of

@@ -162,4 +162,31 @@ final class FlinkRest {
         }
         return out;
     }
+
+    /**
+     * What the job's sources have yet to read: the sum over every source subtask of Flink's
+     * standard {@code pendingRecords} (for Kafka, the consumers' lag behind the partitions' ends at
+     * their last fetch); -1 when no source reports it.
+     */
+    long pendingRecords(JobID job) throws IOException, InterruptedException {
+        long total = 0;
+        boolean reported = false;
+        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
+            String metrics = "/jobs/" + job + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (JsonNode m : get(metrics)) {
+                String name = m.path("id").asText();
+                if (name.endsWith(".pendingRecords")) {
+                    names.add(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            if (!names.isEmpty()) {
+                for (JsonNode m : get(metrics + "?get=" + String.join(",", names) + "&agg=sum")) {
+                    total += (long) m.path("sum").asDouble();
+                    reported = true;
+                }
+            }
+        }
+        return reported ? total : -1;
+    }
 }
