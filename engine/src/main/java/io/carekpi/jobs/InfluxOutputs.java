@@ -2,6 +2,7 @@ package io.carekpi.jobs;
 
 import io.carekpi.connectors.influx.InfluxConnection;
 import io.carekpi.connectors.influx.InfluxSink;
+import io.carekpi.connectors.influx.KpiChangesConverter;
 import io.carekpi.connectors.influx.LineProtocolConverter;
 import io.carekpi.flink.CareKpiTopology;
 import io.carekpi.schema.KpiSnapshot;
@@ -76,7 +77,7 @@ public final class InfluxOutputs {
         InfluxConnection c = settings.connection();
         long buffer = settings.maxTimeInBuffer().toMillis();
         outputs.kpis().sinkTo(InfluxSink.<KpiSnapshot>builder().setConnection(c)
-                        .setElementConverter(LineProtocolConverter.kpiSnapshots())
+                        .setElementConverter(new KpiChangesConverter())
                         .setMaxTimeInBufferMS(buffer).build())
                 .name("influx care_kpi").uid("sink-influx-kpi");
         outputs.sla().sinkTo(InfluxSink.<SlaEvent>builder().setConnection(c)

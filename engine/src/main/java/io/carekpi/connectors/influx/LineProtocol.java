@@ -41,7 +41,9 @@ import org.apache.avro.Schema;
  *   <li>Field merge: InfluxDB merges the fields of a rewritten point, so a field omitted by a later
  *       revision keeps its earlier value. Nulls are omitted (line protocol has no null), which is
  *       harmless here: a percentile or ratio is null only while its denominator is zero, and
- *       denominators never shrink between revisions because facts are only ever added.
+ *       denominators never shrink between revisions because facts are only ever added. The merge
+ *       is documented for InfluxDB 1.x, 2.x and Cloud ("duplicate points"), and the live job
+ *       relies on it: {@link KpiChangesConverter} writes a revision's changed fields only.
  * </ul>
  *
  * <p>Fields: every {@code long} of the snapshot as an integer ({@code 12i}), the percentiles as
@@ -98,9 +100,34 @@ public final class LineProtocol {
 
     private LineProtocol() {}
 
-    /** The {@code care_kpi} line of a snapshot; timestamp = window start. */
+    /** The {@code care_kpi} line of a snapshot, every field; timestamp = window start. */
     public static String kpi(KpiSnapshot s) {
-        StringBuilder b = new StringBuilder(1600).append(KPI_MEASUREMENT);
+        return kpi(s, kpiValues(s), null);
+    }
+
+    /**
+     * The values of a snapshot's {@code care_kpi} fields besides {@code revision} and
+     * {@code is_final}, in schema order (null where the snapshot has none): what
+     * {@link #kpi(KpiSnapshot, Object[], Object[])} compares.
+     */
+    public static Object[] kpiValues(KpiSnapshot s) {
+        Object[] values = new Object[KPI_VALUE_FIELDS.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = s.get(KPI_VALUE_FIELDS.get(i).pos());
+        }
+        return values;
+    }
+
+    /**
+     * The {@code care_kpi} line of a snapshot whose field values are {@code values}
+     * ({@link #kpiValues}), with {@code revision}, {@code is_final} and only the fields whose value
+     * differs from {@code previous}, the values of the same point as last written (every field when
+     * {@code previous} is null). InfluxDB merges a rewritten point's fields, keeping those a later
+     * write omits (see the class comment), so the point ends with every field of the latest
+     * revision while the unchanged ones are neither formatted nor sent nor stored again.
+     */
+    public static String kpi(KpiSnapshot s, Object[] values, Object[] previous) {
+        StringBuilder b = new StringBuilder(previous == null ? 1600 : 400).append(KPI_MEASUREMENT);
         tag(b, "agent", s.getAgent());
         tag(b, "channel", s.getChannel());
         tag(b, "queue", s.getQueue());
@@ -109,23 +136,24 @@ public final class LineProtocol {
         FieldWriter f = new FieldWriter(b);
         f.integer("revision", s.getRevision());
         f.bool("is_final", s.getIsFinal());
-        for (Schema.Field field : KPI_VALUE_FIELDS) {
-            Object value = s.get(field.pos());
-            if (value == null) {
+        for (int i = 0; i < values.length; i++) {
+            Object value = values[i];
+            if (value == null || previous != null && value.equals(previous[i])) {
                 continue;
             }
+            String name = KPI_VALUE_FIELDS.get(i).name();
             if (value instanceof Long l) {
-                f.integer(field.name(), l);
-            } else if (value instanceof Integer i) {
-                f.integer(field.name(), i);
+                f.integer(name, l);
+            } else if (value instanceof Integer n) {
+                f.integer(name, n);
             } else if (value instanceof Double d) {
-                f.decimal(field.name(), d);
+                f.decimal(name, d);
             } else if (value instanceof Float x) {
-                f.decimal(field.name(), x.doubleValue());
+                f.decimal(name, x.doubleValue());
             } else if (value instanceof Boolean z) {
-                f.bool(field.name(), z);
+                f.bool(name, z);
             } else {
-                throw new IllegalStateException("KpiSnapshot field " + field.name() + " has a type ("
+                throw new IllegalStateException("KpiSnapshot field " + name + " has a type ("
                         + value.getClass().getName() + ") that LineProtocol does not map to an InfluxDB field");
             }
         }

