@@ -45,7 +45,7 @@ public final class RuntimeSettings {
                     + "environment: INFLUX_USER and INFLUX_PASSWORD (or INFLUX_PASSWORD_FILE).")
     public String influxDb;
 
-    @Option(names = "--influx-max-time-in-buffer", defaultValue = "200ms",
+    @Option(names = "--influx-max-time-in-buffer", defaultValue = "20ms",
             description = "Longest a line waits in an InfluxDB sink's buffer for its batch to fill (a batch also goes "
                     + "at 5,000 lines); adds directly to how far InfluxDB lags. Default ${DEFAULT-VALUE}.",
             converter = DurationConverter.class)

@@ -42,7 +42,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * The exception is order: InfluxDB keeps the last write of a point, so revisions of a snapshot
  * must be written in order. The sink preserves the order of one subtask's input, retries included:
  * one sender thread per subtask writes one request at a time, the submitted batches in the order
- * submitted ({@code maxInFlightRequests}, default 4, is how many may wait for it), and retries a
+ * submitted ({@code maxInFlightRequests}, default 32, is how many batches may wait for it), and retries a
  * failed request before any later line. The job must route all revisions of a key to the same
  * sink subtask (chain the sink to the keyed operator, or key by the snapshot's key).
  *
@@ -52,7 +52,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * retried for ever with exponential backoff and jitter, the batch staying in flight meanwhile, so
  * the sink backpressures the job while InfluxDB is down and catches up when it is back. A
  * checkpoint taken while InfluxDB is slow or down holds the unwritten lines instead of waiting for
- * them; but once {@code maxInFlightRequests} batches wait for the sender, the base class holds the
+ * them; but once {@code maxInFlightRequests} batches (or four batches' worth of lines) wait for the sender, the base class holds the
  * task until one is written, and the checkpoint barrier waits with it. So checkpoints do not
  * complete during a longer outage; one longer than the checkpoint timeout fails checkpoints (and
  * the job, once more fail than {@code execution.checkpointing.tolerable-failed-checkpoints}
@@ -65,6 +65,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  */
 public final class InfluxSink<T> extends AsyncSinkBase<T, String> {
     private static final long serialVersionUID = 1L;
+
+    /** Lines that may wait for the sender, in full batches: bounds the memory of an outage. */
+    static final int LINES_WAITING_IN_BATCHES = 4;
 
     private final InfluxConnection connection;
     private final RetryBackoff retryBackoff;
@@ -113,13 +116,15 @@ public final class InfluxSink<T> extends AsyncSinkBase<T, String> {
     }
 
     /**
-     * The writer's configuration. At most {@code maxInFlightRequests} batches wait for the sender
-     * (then the base class holds the task); the sender retries failed requests itself, so the base
-     * class sees no failure and Flink's AIMD congestion control (kept with a faster increase, a
-     * twentieth of {@code maxBatchSize} per success) never shrinks a batch.
+     * The writer's configuration. At most {@code maxInFlightRequests} batches, and at most
+     * {@link #LINES_WAITING_IN_BATCHES} times {@code maxBatchSize} lines, wait for the sender (then
+     * the base class holds the task); the sender retries failed requests itself, so the base class
+     * sees no failure and Flink's AIMD congestion control (kept with a faster increase, a twentieth
+     * of {@code maxBatchSize} per success) never shrinks a batch.
      */
     AsyncSinkWriterConfiguration writerConfiguration() {
         int increase = Math.max(10, getMaxBatchSize() / 20);
+        int waitingLines = getMaxBatchSize() * LINES_WAITING_IN_BATCHES;
         return AsyncSinkWriterConfiguration.builder()
                 .setMaxBatchSize(getMaxBatchSize())
                 .setMaxBatchSizeInBytes(getMaxBatchSizeInBytes())
@@ -131,8 +136,8 @@ public final class InfluxSink<T> extends AsyncSinkBase<T, String> {
                 .setFailOnTimeout(getFailOnTimeout())
                 .setRateLimitingStrategy(CongestionControlRateLimitingStrategy.builder()
                         .setMaxInFlightRequests(getMaxInFlightRequests())
-                        .setInitialMaxInFlightMessages(getMaxBatchSize() * getMaxInFlightRequests())
-                        .setScalingStrategy(AIMDScalingStrategy.builder(getMaxBatchSize() * getMaxInFlightRequests())
+                        .setInitialMaxInFlightMessages(waitingLines)
+                        .setScalingStrategy(AIMDScalingStrategy.builder(waitingLines)
                                 .setIncreaseRate(increase)
                                 .setDecreaseFactor(0.5)
                                 .build())

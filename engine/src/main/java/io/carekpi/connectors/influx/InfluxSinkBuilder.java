@@ -30,7 +30,7 @@ public final class InfluxSinkBuilder<T> extends AsyncSinkBaseBuilder<T, String, 
     public static final int DEFAULT_MAX_BATCH_SIZE = 5_000;
     public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 4L * 1024 * 1024;
     /** Batches that may wait for the sender (it writes them in order, one request at a time). */
-    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 4;
+    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 32;
     public static final int DEFAULT_MAX_BUFFERED_REQUESTS = 20_000;
     public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 1_000;
     public static final long DEFAULT_MAX_RECORD_SIZE_IN_BYTES = 256L * 1024;
@@ -78,11 +78,12 @@ public final class InfluxSinkBuilder<T> extends AsyncSinkBaseBuilder<T, String, 
     }
 
     /**
-     * Concurrent requests per subtask (default {@value #DEFAULT_MAX_IN_FLIGHT_REQUESTS}), each on
-     * its own thread of the writer. With more than one, a batch retried after a failure can land
-     * after a later batch, so an older revision of a snapshot can overwrite a newer one in
-     * InfluxDB until the next revision; raise it only for streams without revisions (SLA events,
-     * gauges) or when one request at a time cannot keep up (then prefer more sink parallelism).
+     * Batches that may wait for the subtask's sender (default {@value #DEFAULT_MAX_IN_FLIGHT_REQUESTS})
+     * before the sink holds its task. The sender writes them in order, as many as fit joined into
+     * one request, one request at a time, so this is not a number of concurrent requests: a short
+     * {@code maxTimeInBufferMS} makes many small batches that queue while a request is answered.
+     * The lines waiting for the sender are limited on their own, to four times
+     * {@code maxBatchSize}.
      */
     @Override
     public InfluxSinkBuilder<T> setMaxInFlightRequests(int maxInFlightRequests) {

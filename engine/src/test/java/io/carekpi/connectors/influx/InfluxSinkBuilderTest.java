@@ -19,7 +19,7 @@ class InfluxSinkBuilderTest {
 
         assertThat(c.getMaxBatchSize()).isEqualTo(5_000);
         assertThat(c.getMaxBatchSizeInBytes()).isEqualTo(4L * 1024 * 1024);
-        assertThat(c.getMaxInFlightRequests()).isEqualTo(4);
+        assertThat(c.getMaxInFlightRequests()).as("batches that may wait for the sender").isEqualTo(32);
         assertThat(c.getMaxBufferedRequests()).isEqualTo(20_000);
         assertThat(c.getMaxTimeInBufferMS()).isEqualTo(1_000);
         assertThat(c.getMaxRecordSizeInBytes()).isEqualTo(256L * 1024);

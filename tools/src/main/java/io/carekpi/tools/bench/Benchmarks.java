@@ -103,6 +103,10 @@ public final class Benchmarks implements Callable<Integer> {
     @Option(names = "--e2e-seconds", defaultValue = "60", description = "Measured seconds per configuration.")
     int e2eSeconds;
 
+    @Option(names = "--e2e-warm-up", defaultValue = "180",
+            description = "Seconds of full load before the measurement, after the 20 s ramp (default ${DEFAULT-VALUE}).")
+    int e2eWarmUp;
+
     @Option(names = "--out", defaultValue = "docs/benchmarks.md")
     Path out;
 
@@ -403,7 +407,7 @@ public final class Benchmarks implements Callable<Integer> {
     private String endToEnd() throws Exception {
         String before = loadAverage();
         // As shipped: what `carekpi run` does given no options, with jobs/kpi-engine/config.yaml.
-        RuntimeSettings shipped = RuntimeSettings.defaults(); if (System.getProperty("xcp") != null) shipped.checkpointInterval = Duration.parse(System.getProperty("xcp"));
+        RuntimeSettings shipped = RuntimeSettings.defaults();
         DeliveryGuarantee shippedDelivery = DeliveryGuarantee.valueOf(KafkaSettings.SHIPPED_DELIVERY);
         Duration shippedEarlyFiring = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).earlyFiringInterval;
         Duration exactlyOnceCheckpoints = Duration.ofSeconds(2); // exactly-once output is visible once per checkpoint
@@ -413,12 +417,12 @@ public final class Benchmarks implements Callable<Integer> {
         Map<String, EndToEnd.Settings> known = Map.of(
                 "shipped", new EndToEnd.Settings("as shipped: " + delivery(shippedDelivery) + ", "
                         + settings.apply(shipped.checkpointInterval),
-                        e2eRate, Duration.ofSeconds(60), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
+                        e2eRate, Duration.ofSeconds(e2eWarmUp), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
                         shipped.checkpointInterval, shippedDelivery, null, shipped.influxMaxTimeInBuffer, 2),
                 "exactly-once", new EndToEnd.Settings("the alternative, `--delivery EXACTLY_ONCE --checkpoint-interval "
                         + Durations.format(exactlyOnceCheckpoints) + "`: exactly-once, "
                         + settings.apply(exactlyOnceCheckpoints),
-                        e2eRate, Duration.ofSeconds(60), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
+                        e2eRate, Duration.ofSeconds(e2eWarmUp), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
                         exactlyOnceCheckpoints, DeliveryGuarantee.EXACTLY_ONCE, null,
                         shipped.influxMaxTimeInBuffer, 2));
         List<EndToEnd.Settings> configurations = new ArrayList<>();
@@ -447,7 +451,7 @@ public final class Benchmarks implements Callable<Integer> {
                 + "`RuntimeSettings` as `carekpi run` does: heap state, parallelism 2, shipped "
                 + "`jobs/kpi-engine/config.yaml`, `outOfOrderness` %s) in a local Flink, all on this machine. Offered "
                 + "load: simulated conversations re-stamped with the wall clock as they are sent, %,.0f events/s, "
-                + "60 s of warm-up (the rate ramps up over the first 20 s) then %d s measured. *Freshness* probes: at random instants (exponential gaps, "
+                + "a 20 s ramp, %d s of warm-up at the full rate, then %d s measured. *Freshness* probes: at random instants (exponential gaps, "
                 + "mean 250 ms) one conversation opens on WEB_CHAT in the queue `bench-probe` that nothing else "
                 + "uses, stamped with its send time; probe k is *visible* when the `opened` count of that row (1d "
                 + "window, all agents) reaches k+1 — on `care.kpi` for a `read_committed` consumer, and in InfluxDB "
@@ -455,11 +459,12 @@ public final class Benchmarks implements Callable<Integer> {
                 + "meets; the arrival of each BREACHED record on `care.sla` (`read_committed`) minus its deadline. "
                 + "*Live gauge*: probe k is visible when the `waiting` count of (WEB_CHAT, `bench-probe`) on "
                 + "`care.queue` reaches k+1 (every probe's customer waits for a first response). "
-                + "Target: p99 ≤ 1 s each.%n%n", results.get(0).outOfOrderness(), e2eRate, e2eSeconds,
+                + "Target: p99 ≤ 1 s each.%n%n", results.get(0).outOfOrderness(), e2eRate, e2eWarmUp, e2eSeconds,
                 EndToEnd.INFLUX_POLL_MS));
-        sb.append("*Backlog*: events of `care.events` the job had not read at the end of the measurement (end "
-                + "offsets minus the offsets its consumer group committed at the last checkpoint, so up to one "
-                + "checkpoint interval of input even when the job keeps up).\n\n");
+        sb.append("*Backlog*: events of `care.events` the job's source had not yet fetched at the end of the "
+                + "measurement (Flink's `pendingRecords` of the Kafka source, summed over its subtasks, read over "
+                + "the REST API; until 2026-11-30 the consumer group's committed offsets, which lag by up to one "
+                + "checkpoint interval even when the job keeps up).\n\n");
         sb.append("*Late*: records the job sent to the late output (`care.dlq`, kind `late`) over the whole run, "
                 + "and the probes among them (a late probe is never visible nor breached: \"never seen\").\n\n");
         sb.append("*CPU share*: each process's user and system CPU time over the measured window, as a share of "
@@ -472,8 +477,9 @@ public final class Benchmarks implements Callable<Integer> {
                 + "| care.kpi records/s |\n"
                 + "|---|---:|---:|---:|---:|---|---|---|---|---|---:|\n");
         for (EndToEnd.Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,d | %d | %,d (%d) | %s | %s | %s | %s | %s | %,.0f |%n",
-                    r.settings().name(), r.achievedRate(), r.backlog(), r.probes(), r.lateEvents(), r.lateProbes(),
+            sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %d | %,d (%d) | %s | %s | %s | %s | %s | %,.0f |%n",
+                    r.settings().name(), r.achievedRate(),
+                    r.backlog() < 0 ? "not reported" : String.format(Locale.ROOT, "%,d", r.backlog()), r.probes(), r.lateEvents(), r.lateProbes(),
                     summary(r.kafkaFreshness()), summary(r.influxFreshness()), summary(r.slaLatency()),
                     summary(r.gaugeFreshness()),
                     r.cpu().values().stream().map(v -> String.format(Locale.ROOT, "%.2f", v))

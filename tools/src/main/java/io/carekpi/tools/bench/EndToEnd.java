@@ -484,6 +484,9 @@ public final class EndToEnd {
                     long now = System.currentTimeMillis();
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         if (r.topic().equals(KafkaSettings.KPI)) {
+                            if (!isProbeRow(r.key())) {
+                                continue; // decoding every snapshot took the JVM's CPU from the job
+                            }
                             KpiSnapshot s = KpiSnapshot.getDecoder().decode(r.value());
                             if (PROBE_QUEUE.equals(s.getQueue()) && "1d".equals(s.getWindow())
                                     && "all".equals(s.getAgent())) {
@@ -517,6 +520,12 @@ public final class EndToEnd {
             } finally {
                 consumer.close();
             }
+        }
+
+        /** The key of a {@code 1d} row of the probe queue for all agents ({@code LiveJob.kpiKey}). */
+        private static boolean isProbeRow(byte[] key) {
+            String k = key == null ? "" : new String(key, StandardCharsets.UTF_8);
+            return k.startsWith("1d|") && k.endsWith("|all|" + PROBE_QUEUE);
         }
 
         @Override

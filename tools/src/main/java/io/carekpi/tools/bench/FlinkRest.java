@@ -169,6 +169,17 @@ final class FlinkRest {
      * their last fetch); -1 when no source reports it.
      */
     long pendingRecords(JobID job) throws IOException, InterruptedException {
+        // the REST metric store fills on the first requests after a while: ask again for a few seconds
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        long pending = pendingRecordsOnce(job);
+        while (pending < 0 && System.nanoTime() < until) {
+            Thread.sleep(250);
+            pending = pendingRecordsOnce(job);
+        }
+        return pending;
+    }
+
+    private long pendingRecordsOnce(JobID job) throws IOException, InterruptedException {
         long total = 0;
         boolean reported = false;
         for (JsonNode v : get("/jobs/" + job).path("vertices")) {
@@ -192,11 +203,11 @@ final class FlinkRest {
 
     /**
      * Where the job's retained checkpoints spent their time, per vertex (the slowest subtask of
-     * each phase), as CSV lines {@code checkpoint,trigger_ms,vertex,start_delay_ms,alignment_ms,sync_ms,async_ms,ack_ms}:
-     * with {@code ack_ms} the last acknowledgement after the trigger.
+     * each phase), as CSV lines {@code checkpoint,trigger_ms,vertex,start_delay_ms,alignment_ms,sync_ms,async_ms,ack_ms,state_bytes}:
+     * with {@code ack_ms} the last acknowledgement after the trigger and {@code state_bytes} the vertex's state.
      */
     String checkpointPhases(JobID job) throws IOException, InterruptedException {
-        StringBuilder out = new StringBuilder("checkpoint,trigger_ms,vertex,start_delay_ms,alignment_ms,sync_ms,async_ms,ack_ms\n");
+        StringBuilder out = new StringBuilder("checkpoint,trigger_ms,vertex,start_delay_ms,alignment_ms,sync_ms,async_ms,ack_ms,state_bytes\n");
         Map<String, String> names = new LinkedHashMap<>();
         for (JsonNode v : get("/jobs/" + job).path("vertices")) {
             names.put(v.path("id").asText(), v.path("name").asText().replace('"', '\''));
@@ -215,7 +226,8 @@ final class FlinkRest {
                         .append(sum.path("alignment").path("duration").path("max").asLong()).append(',')
                         .append(sum.path("checkpoint_duration").path("sync").path("max").asLong()).append(',')
                         .append(sum.path("checkpoint_duration").path("async").path("max").asLong()).append(',')
-                        .append(d.path("latest_ack_timestamp").asLong() - trigger).append('\n');
+                        .append(d.path("latest_ack_timestamp").asLong() - trigger).append(',')
+                        .append(d.path("state_size").asLong()).append('\n');
             }
         }
         return out.toString();
