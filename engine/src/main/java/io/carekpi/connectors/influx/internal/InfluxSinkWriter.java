@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * a request that fails transiently in place, with backoff, before any later line. The task thread
  * never waits for InfluxDB except when the queue is full or at the end of input: a checkpoint
  * stores the unanswered lines instead of waiting for them ({@link #flush}). Before 2026-11-30 one
- * batch at a time was in flight and the
- * base class's buffer-time flush, which waits while a request is in flight without taking input,
- * held the window stage (and its Kafka output) for as long as InfluxDB took to answer.
+ * batch at a time was in flight, and the base class's buffer-time flush, which waits while a
+ * request is in flight without taking input, held the window stage (and its Kafka output) for as
+ * long as InfluxDB took to answer.
  *
  * <p>Metrics (in the sink writer's metric group): the built-in {@code numRecordsOut} and
  * {@code numBytesOut} (every attempt, retries included), {@code numRecordsSendErrors} (lines of
@@ -63,7 +63,7 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicLong lastFailureLogMillis = new AtomicLong();
 
-    private final Object sendErrorsLock = new Object();
+    /** The built-in (not thread-safe) counter: only the sender thread counts on it. */
     private final Counter sendErrors;
     private final Counter retries;
     private final Counter retriedPoints;
@@ -149,14 +149,15 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
         return state;
     }
 
-    /** InfluxDB answered these (the oldest unanswered batches): they leave the checkpointed set. */
+    /**
+     * InfluxDB answered these: they leave the checkpointed set. The sender takes batches in the
+     * order submitted and answers them in that order, so they are always the oldest unanswered.
+     */
     private void answered(List<Pending> request) {
         synchronized (unanswered) {
             for (Pending p : request) {
-                if (unanswered.peekFirst() == p) {
-                    unanswered.pollFirst();
-                } else {
-                    unanswered.removeIf(waiting -> waiting == p);
+                if (unanswered.pollFirst() != p) {
+                    throw new IllegalStateException("InfluxDB sink: a batch was answered out of order");
                 }
             }
         }
@@ -219,7 +220,7 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
         WriteFailure failure = WriteFailureClassifier.classify(e);
         switch (failure.action()) {
             case RETRY -> {
-                countSendErrors(lines);
+                sendErrors.inc(lines);
                 retries.inc();
                 retriedPoints.inc(lines);
                 int n = consecutiveFailures.incrementAndGet();
@@ -230,7 +231,7 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
             }
             case DROP -> {
                 long dropped = failure.droppedPoints() >= 0 ? failure.droppedPoints() : lines;
-                countSendErrors(dropped);
+                sendErrors.inc(dropped);
                 droppedPoints.inc(dropped);
                 consecutiveFailures.set(0);
                 LOG.warn("{} of {} points not written to InfluxDB database '{}': {}", dropped, lines,
@@ -240,7 +241,7 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
                 return false;
             }
             default -> { // FAIL
-                countSendErrors(lines);
+                sendErrors.inc(lines);
                 String message = "InfluxDB at " + connection.url() + " refused a write of " + lines
                         + " points to database '" + connection.database() + "'"
                         + (connection.retentionPolicy() == null ? "" : ", retention policy '" + connection.retentionPolicy() + "'")
@@ -261,13 +262,6 @@ public final class InfluxSinkWriter<T> extends AsyncSinkWriter<T, String> {
             lastFailureLogMillis.set(now);
             LOG.warn("Write of {} points to InfluxDB {} failed ({} consecutive failures), retrying in {} ms: {}",
                     points, connection.url(), attempt, delayMillis, failure.reason());
-        }
-    }
-
-    /** The built-in counter is not thread-safe; our executor threads share it. */
-    private void countSendErrors(long n) {
-        synchronized (sendErrorsLock) {
-            sendErrors.inc(n);
         }
     }
 
