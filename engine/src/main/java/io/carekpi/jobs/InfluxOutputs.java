@@ -4,6 +4,7 @@ import io.carekpi.connectors.influx.InfluxConnection;
 import io.carekpi.connectors.influx.InfluxSink;
 import io.carekpi.connectors.influx.KpiChangesConverter;
 import io.carekpi.connectors.influx.LineProtocolConverter;
+import io.carekpi.config.Durations;
 import io.carekpi.flink.CareKpiTopology;
 import io.carekpi.schema.KpiSnapshot;
 import io.carekpi.schema.QueueGauge;
@@ -19,6 +20,9 @@ import java.util.function.UnaryOperator;
 public final class InfluxOutputs {
     private InfluxOutputs() {}
 
+    /** {@link #MAX_TIME_IN_BUFFER} as text, the default of {@code --influx-max-time-in-buffer}. */
+    public static final String SHIPPED_MAX_TIME_IN_BUFFER = "20ms";
+
     /**
      * Longest a line waits in a sink's buffer as shipped. Short, because the buffer is not what
      * batches the writes: the sink's sender joins whatever batches wait while InfluxDB answers into
@@ -26,7 +30,7 @@ public final class InfluxOutputs {
      * until 2026-11-30: InfluxDB p99 freshness 1.12 s instead of 1.23-1.57 s at 20k events/s,
      * docs/benchmarks.md).
      */
-    public static final Duration MAX_TIME_IN_BUFFER = Duration.ofMillis(20);
+    public static final Duration MAX_TIME_IN_BUFFER = Durations.parse(SHIPPED_MAX_TIME_IN_BUFFER);
 
     /**
      * Where to write, credentials only from the environment; and how long a line may wait in a

@@ -45,9 +45,10 @@ public final class RuntimeSettings {
                     + "environment: INFLUX_USER and INFLUX_PASSWORD (or INFLUX_PASSWORD_FILE).")
     public String influxDb;
 
-    @Option(names = "--influx-max-time-in-buffer", defaultValue = "20ms",
-            description = "Longest a line waits in an InfluxDB sink's buffer for its batch to fill (a batch also goes "
-                    + "at 5,000 lines); adds directly to how far InfluxDB lags. Default ${DEFAULT-VALUE}.",
+    @Option(names = "--influx-max-time-in-buffer", defaultValue = InfluxOutputs.SHIPPED_MAX_TIME_IN_BUFFER,
+            description = "Longest a line waits in an InfluxDB sink's buffer before the sink's sender takes it (the "
+                    + "sender joins what waits into requests of up to 5,000 lines); adds directly to how far "
+                    + "InfluxDB lags. Default ${DEFAULT-VALUE}.",
             converter = DurationConverter.class)
     public Duration influxMaxTimeInBuffer;
 

@@ -38,6 +38,11 @@ public record KafkaSettings(
      */
     public static final String SHIPPED_DELIVERY = "AT_LEAST_ONCE";
 
+    /** {@link #SHIPPED_DELIVERY} as the guarantee it names. */
+    public static DeliveryGuarantee shippedDelivery() {
+        return DeliveryGuarantee.valueOf(SHIPPED_DELIVERY);
+    }
+
     /** The default topics, group and transactional id prefix, exactly-once (the tests' default). */
     public static KafkaSettings defaults(String bootstrapServers) {
         return new KafkaSettings(bootstrapServers, new Properties(), EVENTS, KPI, SLA, CONVERSATIONS, DLQ, QUEUE,

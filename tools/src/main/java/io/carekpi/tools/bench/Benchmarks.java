@@ -408,7 +408,7 @@ public final class Benchmarks implements Callable<Integer> {
         String before = loadAverage();
         // As shipped: what `carekpi run` does given no options, with jobs/kpi-engine/config.yaml.
         RuntimeSettings shipped = RuntimeSettings.defaults();
-        DeliveryGuarantee shippedDelivery = DeliveryGuarantee.valueOf(KafkaSettings.SHIPPED_DELIVERY);
+        DeliveryGuarantee shippedDelivery = KafkaSettings.shippedDelivery();
         Duration shippedEarlyFiring = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).earlyFiringInterval;
         Duration exactlyOnceCheckpoints = Duration.ofSeconds(2); // exactly-once output is visible once per checkpoint
         java.util.function.Function<Duration, String> settings = checkpoints -> String.format(Locale.ROOT,

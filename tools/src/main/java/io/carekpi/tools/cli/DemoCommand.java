@@ -22,7 +22,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -79,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(kafkaDir)) {
             // as `carekpi run` ships: at-least-once Kafka sinks, so the board moves without waiting for checkpoints
             KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers())
-                    .withGuarantee(DeliveryGuarantee.valueOf(KafkaSettings.SHIPPED_DELIVERY));
+                    .withGuarantee(KafkaSettings.shippedDelivery());
             broker.createCareTopics(kafka);
 
             DemoTraffic day = busyDay ? DemoTraffic.BUSY_DAY : DemoTraffic.NORMAL;
