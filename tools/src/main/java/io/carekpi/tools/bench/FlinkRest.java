@@ -93,10 +93,7 @@ final class FlinkRest {
 
     /** The statistics of a completed checkpoint or savepoint, with its state size per vertex by name. */
     private Checkpoint statistics(JobID job, long id, long until) throws Exception {
-        Map<String, String> names = new LinkedHashMap<>();
-        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
-            names.put(v.path("id").asText(), v.path("name").asText());
-        }
+        Map<String, String> names = vertexNames(job);
         while (true) {
             JsonNode d = getOrNull("/jobs/" + job + "/checkpoints/details/" + id);
             if (d != null && "COMPLETED".equals(d.path("status").asText())) {
@@ -141,6 +138,15 @@ final class FlinkRest {
         return JSON.readTree(r.body());
     }
 
+    /** The job's vertices, id to name, in the job graph's order. */
+    private Map<String, String> vertexNames(JobID job) throws IOException, InterruptedException {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
+            names.put(v.path("id").asText(), v.path("name").asText());
+        }
+        return names;
+    }
+
     /** A client for a REST endpoint already listening on {@code port} of 127.0.0.1. */
     static FlinkRest onPort(int port) {
         return new FlinkRest(port);
@@ -152,13 +158,13 @@ final class FlinkRest {
      */
     Map<String, Long> inputWatermarks(JobID job) throws IOException, InterruptedException {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
+        for (var v : vertexNames(job).entrySet()) {
             long min = Long.MAX_VALUE;
-            JsonNode marks = get("/jobs/" + job + "/vertices/" + v.path("id").asText() + "/watermarks");
+            JsonNode marks = get("/jobs/" + job + "/vertices/" + v.getKey() + "/watermarks");
             for (JsonNode m : marks) {
                 min = Math.min(min, m.path("value").asLong(Long.MIN_VALUE));
             }
-            out.put(v.path("name").asText(), marks.isEmpty() ? Long.MIN_VALUE : min);
+            out.put(v.getValue(), marks.isEmpty() ? Long.MIN_VALUE : min);
         }
         return out;
     }
@@ -182,8 +188,8 @@ final class FlinkRest {
     private long pendingRecordsOnce(JobID job) throws IOException, InterruptedException {
         long total = 0;
         boolean reported = false;
-        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
-            String metrics = "/jobs/" + job + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+        for (String vertex : vertexNames(job).keySet()) {
+            String metrics = "/jobs/" + job + "/vertices/" + vertex + "/subtasks/metrics";
             java.util.List<String> names = new java.util.ArrayList<>();
             for (JsonNode m : get(metrics)) {
                 String name = m.path("id").asText();
@@ -208,10 +214,7 @@ final class FlinkRest {
      */
     String checkpointPhases(JobID job) throws IOException, InterruptedException {
         StringBuilder out = new StringBuilder("checkpoint,trigger_ms,vertex,start_delay_ms,alignment_ms,sync_ms,async_ms,ack_ms,state_bytes\n");
-        Map<String, String> names = new LinkedHashMap<>();
-        for (JsonNode v : get("/jobs/" + job).path("vertices")) {
-            names.put(v.path("id").asText(), v.path("name").asText().replace('"', '\''));
-        }
+        Map<String, String> names = vertexNames(job);
         for (JsonNode c : get("/jobs/" + job + "/checkpoints").path("history")) {
             long id = c.path("id").asLong();
             long trigger = c.path("trigger_timestamp").asLong();
@@ -221,7 +224,7 @@ final class FlinkRest {
                     continue;
                 }
                 JsonNode sum = d.path("summary");
-                out.append(id).append(',').append(trigger).append(",\"").append(v.getValue()).append("\",")
+                out.append(id).append(',').append(trigger).append(",\"").append(v.getValue().replace('"', '\'')).append("\",")
                         .append(sum.path("start_delay").path("max").asLong()).append(',')
                         .append(sum.path("alignment").path("duration").path("max").asLong()).append(',')
                         .append(sum.path("checkpoint_duration").path("sync").path("max").asLong()).append(',')
