@@ -61,7 +61,7 @@ public class CustomerFunction extends EventTimeOrderedFunction<CustomerSignal, K
     @Override
     public void open(OpenContext ctx) throws Exception {
         super.open(ctx);
-        ledger = getRuntimeContext().getState(new ValueStateDescriptor<>("ledger", CustomerLedger.class));
+        ledger = getRuntimeContext().getState(new ValueStateDescriptor<>("ledger", CustomerLedgerSerializer.INSTANCE));
         remembered = getRuntimeContext().getState(ConversationFunction.compactState("rememberedOpenings", cleanupAfter));
     }
 
