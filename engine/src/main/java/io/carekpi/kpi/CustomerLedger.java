@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * What the customer stage remembers about one customer: recent openings and resolutions (for
- * repeat contacts and contacts to resolution) and resolutions awaiting their FCR verdict. A Flink
- * POJO; {@link FcrTracker} is the only code that changes it.
+ * repeat contacts and contacts to resolution) and resolutions awaiting their FCR verdict.
+ * {@link FcrTracker} is the only code that changes it. The customer stage stores it with a
+ * serializer of its own ({@code flink.CustomerLedgerSerializer}: a field added here must be added
+ * there, with a new layout version); savepoints of earlier builds hold it as a Flink POJO.
  */
 public class CustomerLedger {
     /** Conversations of this customer opened within the last fcrWindow (or still awaiting resolution). */

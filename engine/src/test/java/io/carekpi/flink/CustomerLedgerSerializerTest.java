@@ -3,6 +3,8 @@ package io.carekpi.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.kpi.CustomerLedger;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -60,6 +62,45 @@ class CustomerLedgerSerializerTest {
         assertThat(roundTrip(SERIALIZER, l)).usingRecursiveComparison().isEqualTo(l);
         assertThat(roundTrip(SERIALIZER, new CustomerLedger())).usingRecursiveComparison()
                 .isEqualTo(new CustomerLedger());
+    }
+
+    /**
+     * Every field of the ledger's classes set by reflection to a value no other field has: a field
+     * added to them and forgotten by the serializer (or its copy) fails here.
+     */
+    @Test
+    void everyFieldOfEveryEntryIsWrittenAndCopied() throws Exception {
+        CustomerLedger l = new CustomerLedger();
+        int[] next = {1};
+        l.openings.add(filled(new CustomerLedger.Opening(), next));
+        l.resolutions.add(filled(new CustomerLedger.Resolution(), next));
+        l.pending.add(filled(new CustomerLedger.PendingVerdict(), next));
+        assertThat(CustomerLedger.class.getDeclaredFields()).extracting(Field::getName)
+                .containsExactlyInAnyOrder("openings", "resolutions", "pending");
+        assertThat(roundTrip(SERIALIZER, l)).usingRecursiveComparison().isEqualTo(l);
+        assertThat(SERIALIZER.copy(l)).usingRecursiveComparison().isEqualTo(l);
+    }
+
+    private static <T> T filled(T entry, int[] next) throws IllegalAccessException {
+        for (Field f : entry.getClass().getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            int v = next[0]++;
+            Class<?> t = f.getType();
+            if (t == long.class) {
+                f.setLong(entry, 1_000_000_000_000L * v);
+            } else if (t == int.class) {
+                f.setInt(entry, v);
+            } else if (t == boolean.class) {
+                f.setBoolean(entry, true);
+            } else if (t == String.class) {
+                f.set(entry, "field-" + v);
+            } else {
+                throw new AssertionError("a field of a type this test does not fill: " + f);
+            }
+        }
+        return entry;
     }
 
     @Test

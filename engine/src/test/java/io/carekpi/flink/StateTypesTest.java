@@ -40,7 +40,7 @@ class StateTypesTest {
         assertSerializedAsPojoWithoutKryo(ConversationState.class); // v1 layout, read by the state migration
         assertSerializedAsPojoWithoutKryo(ConversationState.OpenWrapUp.class); // v1 layout
         assertSerializedAsPojoWithoutKryo(SlaClockState.class); // v1 layout
-        assertSerializedAsPojoWithoutKryo(CustomerLedger.class);
+        assertSerializedAsPojoWithoutKryo(CustomerLedger.class); // its layout in earlier savepoints, read by the migration
         assertSerializedAsPojoWithoutKryo(CustomerSignal.class);
         assertSerializedAsPojoWithoutKryo(KpiFact.class);
         assertSerializedAsPojoWithoutKryo(KpiCounters.class);
