@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.carekpi.kpi.CustomerLedger;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -101,6 +102,23 @@ class CustomerLedgerSerializerTest {
             }
         }
         return entry;
+    }
+
+    @Test
+    void aSerializedLedgerCopiesAsBytesAndALargeOneStillFits() throws Exception {
+        CustomerLedger large = ledger();
+        for (int i = 0; i < 5_000; i++) { // larger than the buffer a thread keeps
+            large.resolutions.add(new CustomerLedger.Resolution("conversation-" + i, i));
+        }
+        for (CustomerLedger l : List.of(ledger(), large, ledger())) {
+            DataOutputSerializer first = new DataOutputSerializer(64);
+            SERIALIZER.serialize(l, first);
+            DataOutputSerializer copied = new DataOutputSerializer(64);
+            SERIALIZER.copy(new DataInputDeserializer(first.getCopyOfBuffer()), copied);
+            assertThat(copied.getCopyOfBuffer()).isEqualTo(first.getCopyOfBuffer());
+            assertThat(SERIALIZER.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer())))
+                    .usingRecursiveComparison().isEqualTo(l);
+        }
     }
 
     @Test
