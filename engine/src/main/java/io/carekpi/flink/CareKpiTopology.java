@@ -72,13 +72,13 @@ public final class CareKpiTopology {
                 .name("route rejections, drop unknown types").uid("triage");
 
         SingleOutputStreamOperator<DecodedEvent> unique = accepted
-                .keyBy(DecodedEvent::conversationId)
+                .keyBy(DecodedEvent::conversationId, StringKeySerializer.TYPE)
                 .transform("ids kept by earlier builds", TypeInformation.of(DecodedEvent.class),
                         new MigratingKeyedProcessOperator<>(new EarlierBuildIds()))
                 .uid("dedup");
 
         SingleOutputStreamOperator<KpiFact> conversationFacts = DataStreamUtils
-                .reinterpretAsKeyedStream(unique, DecodedEvent::conversationId)
+                .reinterpretAsKeyedStream(unique, DecodedEvent::conversationId, StringKeySerializer.TYPE)
                 .transform("conversation stage", TypeInformation.of(KpiFact.class),
                         new MigratingKeyedProcessOperator<>(mode == Mode.LIVE
                                 ? new ConversationFunction(config) : new ConversationFunction(config, asOf)))
@@ -86,7 +86,7 @@ public final class CareKpiTopology {
 
         DataStream<CustomerSignal> signals = conversationFacts.getSideOutput(ConversationFunction.CUSTOMER_SIGNALS);
         SingleOutputStreamOperator<KpiFact> customerFacts = signals
-                .keyBy(s -> s.customerId)
+                .keyBy(s -> s.customerId, StringKeySerializer.TYPE)
                 .process(mode == Mode.LIVE ? new CustomerFunction(config) : new CustomerFunction(config, asOf))
                 .name("customer stage (FCR)").uid("customers");
 
@@ -95,7 +95,7 @@ public final class CareKpiTopology {
                         new PreAggregator(config))
                 .uid("pre-aggregate");
         SingleOutputStreamOperator<KpiSnapshot> kpis = preAggregated
-                .keyBy(WindowCell::key)
+                .keyBy(WindowCell::key, StringKeySerializer.TYPE)
                 .process(new WindowedKpiFunction(config, mode == Mode.LIVE))
                 .name("windowed KPIs").uid("windows");
         if (mode == Mode.LIVE) {
@@ -111,7 +111,7 @@ public final class CareKpiTopology {
         DataStream<QueueGauge> gauges = conversationFacts.getSideOutput(ConversationFunction.WAITING)
                 .flatMap(new WaitGroupings(mode == Mode.LIVE)).returns(WaitUpdate.class)
                 .name("waits per queue and channel").uid("waits")
-                .keyBy(u -> QueueGaugeFunction.key(u.channel, u.queue))
+                .keyBy(u -> QueueGaugeFunction.key(u.channel, u.queue), StringKeySerializer.TYPE)
                 .process(new QueueGaugeFunction(config.earlyFiringInterval.toMillis()))
                 .name("queue gauges").uid("queue-gauges");
 

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -47,7 +46,7 @@ final class ConversationStageSnapshot {
 
     static KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new MigratingKeyedProcessOperator<>(new ConversationFunction(config())),
-                DecodedEvent::conversationId, Types.STRING, 128, 1, 0);
+                DecodedEvent::conversationId, StringKeySerializer.TYPE, 128, 1, 0);
     }
 
     /** Every event, in arrival order (event time, a few seconds of disorder aside). */

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.SavepointType;
@@ -50,7 +49,7 @@ final class CustomerStageSnapshot {
 
     static KeyedOneInputStreamOperatorTestHarness<String, CustomerSignal, KpiFact> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CustomerFunction(config())),
-                s -> s.customerId, Types.STRING, 128, 1, 0);
+                s -> s.customerId, StringKeySerializer.TYPE, 128, 1, 0);
     }
 
     /**
