@@ -165,6 +165,11 @@ public final class EndToEnd {
                 toStop.add(watermarks);
                 start(watermarks, "e2e watermark sampler");
             }
+            if (trace != null) {
+                PauseTrace pauses = new PauseTrace(Path.of(trace + ".pauses.csv"));
+                toStop.add(pauses);
+                start(pauses, "e2e pause sampler");
+            }
             Thread.sleep(s.warmUp().toMillis());
             long influxd = Long.parseLong(Files.readString(influxDir.resolve("influxd.pid")).trim());
             Map<String, Long> processes = new java.util.LinkedHashMap<>();
@@ -538,6 +543,75 @@ public final class EndToEnd {
         org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
         c.set(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(50));
         return c;
+    }
+
+    /**
+     * Diagnostics ({@code -Dcarekpi.bench.trace=FILE}): what held up the whole JVM, as CSV lines
+     * {@code start_ms,duration_ms,kind,what}: each garbage collection the JVM reports (kind
+     * {@code gc}: its collector, action and cause; for G1's young and mixed collections the
+     * duration is the pause), and each time a thread asleep for 10 ms woke up more than 50 ms late
+     * (kind {@code stall}: the JVM at a safepoint, or the machine giving it no core).
+     */
+    private static final class PauseTrace implements Runnable, AutoCloseable {
+        private static final long SLEEP_MS = 10;
+        private static final long STALL_MS = 50;
+        private final Path file;
+        private final StringBuffer out = new StringBuffer("start_ms,duration_ms,kind,what\n");
+        private final List<Runnable> unregister = new ArrayList<>();
+        private volatile boolean running = true;
+
+        PauseTrace(Path file) {
+            this.file = file;
+            long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            for (java.lang.management.GarbageCollectorMXBean gc
+                    : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof javax.management.NotificationEmitter emitter) {
+                    javax.management.NotificationListener listener = (n, handback) -> {
+                        if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                                .equals(n.getType())) {
+                            var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                                    (javax.management.openmbean.CompositeData) n.getUserData());
+                            out.append(jvmStart + info.getGcInfo().getStartTime()).append(',')
+                                    .append(info.getGcInfo().getDuration()).append(",gc,\"")
+                                    .append(info.getGcName()).append(": ").append(info.getGcAction())
+                                    .append(" (").append(info.getGcCause()).append(")\"\n");
+                        }
+                    };
+                    emitter.addNotificationListener(listener, null, null);
+                    unregister.add(() -> {
+                        try {
+                            emitter.removeNotificationListener(listener);
+                        } catch (javax.management.ListenerNotFoundException ignored) {
+                            // already gone
+                        }
+                    });
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (running) {
+                    long before = System.nanoTime();
+                    Thread.sleep(SLEEP_MS);
+                    long late = (System.nanoTime() - before) / 1_000_000 - SLEEP_MS;
+                    if (late > STALL_MS) {
+                        out.append(System.currentTimeMillis() - late).append(',').append(late)
+                                .append(",stall,\n");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            running = false;
+            unregister.forEach(Runnable::run);
+            Files.writeString(file, out);
+        }
     }
 
     /**
