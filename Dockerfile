@@ -8,9 +8,9 @@ COPY pom.xml .
 COPY schemas schemas
 COPY engine engine
 COPY tools tools
+COPY flink-cluster/pom.xml flink-cluster/pom.xml
 COPY system-tests/pom.xml system-tests/pom.xml
-RUN mvn -B -q -DskipTests package \
- && mvn -B -q -DskipTests -Pcluster -pl engine -am package
+RUN mvn -B -q -DskipTests -pl engine,tools -am package
 
 FROM flink:2.2-java17
 COPY --from=build /src/target/carekpi-cluster.jar /opt/flink/usrlib/carekpi.jar

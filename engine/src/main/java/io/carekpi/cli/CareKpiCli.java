@@ -18,7 +18,26 @@ public final class CareKpiCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        if (submittedToFlink(CareKpiCli.class.getClassLoader())) {
+            // Run by a Flink cluster (REST /jars/:id/run, `flink run`, application mode): the JVM is
+            // the JobManager's or the client's, and exiting it would take them down. A failure is
+            // thrown for Flink to report; picocli has already logged its cause.
+            if (code != 0) {
+                throw new IllegalStateException("carekpi " + String.join(" ", args) + " failed with exit code "
+                        + code + "; its error is in this process's standard error");
+            }
+            return;
+        }
+        System.exit(code);
+    }
+
+    /**
+     * Whether the command line was loaded by Flink as a user program (the cluster jar submitted to a
+     * cluster): its classes then come from Flink's user-code class loader.
+     */
+    static boolean submittedToFlink(ClassLoader loader) {
+        return loader instanceof org.apache.flink.util.FlinkUserCodeClassLoader;
     }
 
     /** Runs the CLI and returns its exit code (used by tests, which must not call System.exit). */

@@ -31,6 +31,11 @@ final class RunCommand implements Callable<Integer> {
                     + "Default ${DEFAULT-VALUE}; docs/operations.md says what each topic guarantees to which consumer.")
     DeliveryGuarantee delivery;
 
+    @Option(names = "--topic-prefix", defaultValue = "", paramLabel = "PREFIX",
+            description = "Put PREFIX before every topic name, the consumer group and the transactional id prefix "
+                    + "(e.g. staging. reads staging.care.events): several deployments on one Kafka cluster.")
+    String topicPrefix;
+
     @Option(names = "--bounded", description = "Stop at the offsets that are latest at start (catch-up runs).")
     boolean bounded;
 
@@ -50,7 +55,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** The Kafka settings of the job: every {@code --kafka-property} reaches every client. */
     KafkaSettings kafkaSettings(UnaryOperator<String> environment) {
-        KafkaSettings kafka = KafkaSettings.defaults(kafkaOptions.bootstrapServers).withGuarantee(delivery);
+        KafkaSettings kafka = KafkaSettings.defaults(kafkaOptions.bootstrapServers).withGuarantee(delivery)
+                .withPrefix(topicPrefix);
         kafka.clientProperties().putAll(kafkaOptions.clientProperties(environment));
         return kafka;
     }

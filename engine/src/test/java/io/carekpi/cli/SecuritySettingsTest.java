@@ -7,6 +7,7 @@ import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.jobs.InfluxOutputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
@@ -49,6 +50,19 @@ class SecuritySettingsTest {
                 .containsEntry("sasl.jaas.config", JAAS)
                 .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.p12")
                 .containsEntry("ssl.truststore.password", "changeit-from-env");
+    }
+
+    @Test
+    void aTopicPrefixNamesEveryTopicTheGroupAndTheTransactionalIdsOfOneDeployment() {
+        KafkaSettings plain = run().kafkaSettings(name -> null);
+        KafkaSettings staging = run("--topic-prefix", "staging.").kafkaSettings(name -> null);
+
+        assertThat(plain.eventsTopic()).isEqualTo("care.events");
+        assertThat(List.of(staging.eventsTopic(), staging.kpiTopic(), staging.slaTopic(), staging.conversationsTopic(),
+                staging.dlqTopic(), staging.queueTopic(), staging.groupId(), staging.transactionalIdPrefix()))
+                .containsExactly("staging.care.events", "staging.care.kpi", "staging.care.sla",
+                        "staging.care.conversations", "staging.care.dlq", "staging.care.queue", "staging.carekpi",
+                        "staging.carekpi");
     }
 
     @Test

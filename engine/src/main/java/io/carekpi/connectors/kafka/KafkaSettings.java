@@ -54,6 +54,17 @@ public record KafkaSettings(
                 conversationsTopic, dlqTopic, queueTopic, groupId, transactionalIdPrefix, g);
     }
 
+    /**
+     * Every topic, the consumer group and the transactional id prefix with {@code prefix} in front
+     * ({@code staging.} gives {@code staging.care.events}, group {@code staging.carekpi}): several
+     * deployments of the job on one Kafka cluster. An empty prefix changes nothing.
+     */
+    public KafkaSettings withPrefix(String prefix) {
+        return new KafkaSettings(bootstrapServers, clientProperties, prefix + eventsTopic, prefix + kpiTopic,
+                prefix + slaTopic, prefix + conversationsTopic, prefix + dlqTopic, prefix + queueTopic,
+                prefix + groupId, prefix + transactionalIdPrefix, deliveryGuarantee);
+    }
+
     /** A copy of the pass-through client properties. */
     public Properties client() {
         Properties p = new Properties();

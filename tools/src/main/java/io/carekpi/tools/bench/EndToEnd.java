@@ -538,10 +538,17 @@ public final class EndToEnd {
         }
     }
 
-    /** REST metrics as fresh as the sampler reads them (Flink caches them for 10 s by default). */
+    /**
+     * REST metrics as fresh as the sampler reads them (Flink caches them for 10 s by default), and
+     * each {@code -Dcarekpi.bench.flink.KEY=VALUE} as the Flink setting KEY (experiments with
+     * settings the job does not expose, e.g. {@code state.changelog.enabled}).
+     */
     private static org.apache.flink.configuration.Configuration freshMetrics() {
         org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
         c.set(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(50));
+        String prefix = "carekpi.bench.flink.";
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
+                .forEach(k -> c.setString(k.substring(prefix.length()), System.getProperty(k)));
         return c;
     }
 
