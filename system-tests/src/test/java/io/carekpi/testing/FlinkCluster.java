@@ -390,11 +390,22 @@ public final class FlinkCluster implements AutoCloseable {
         }, () -> "job " + jobId + " is " + last[0] + logTail("jobmanager"));
     }
 
-    /** Polls {@code done} every 100 ms until it holds, or fails with {@code what}. */
+    /**
+     * Polls {@code done} every 100 ms until it holds, or fails with {@code what}. An I/O error of the
+     * check counts as "not yet" (a JobManager starting or recovering its jobs answers with errors).
+     */
     public static void await(Duration timeout, Check done, java.util.concurrent.Callable<String> what)
             throws Exception {
         long until = System.nanoTime() + timeout.toNanos();
-        while (!done.holds()) {
+        IOException last = null;
+        while (true) {
+            try {
+                if (done.holds()) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
             if (System.nanoTime() > until) {
                 String description;
                 try {
@@ -402,7 +413,11 @@ public final class FlinkCluster implements AutoCloseable {
                 } catch (Exception e) {
                     description = "(" + e + ")";
                 }
-                throw new AssertionError("timed out after " + timeout + " waiting for " + description);
+                AssertionError failure = new AssertionError("timed out after " + timeout + " waiting for " + description);
+                if (last != null) {
+                    failure.addSuppressed(last);
+                }
+                throw failure;
             }
             Thread.sleep(100);
         }

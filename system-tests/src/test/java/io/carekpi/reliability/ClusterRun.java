@@ -1,0 +1,171 @@
+package io.carekpi.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.carekpi.config.EngineConfig;
+import io.carekpi.connectors.kafka.KafkaSettings;
+import io.carekpi.schema.InteractionEvent;
+import io.carekpi.testing.FlinkCluster;
+import io.carekpi.testing.KafkaTopics;
+import io.carekpi.testing.PipelineFixture;
+import io.carekpi.testing.RealTimeTraffic;
+import io.carekpi.testing.Repository;
+import io.carekpi.tools.broker.LocalKafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One run of the job as shipped on a real cluster through a fault: traffic produced as it happens
+ * (150 events/s), the cluster jar submitted over REST with the shipped configuration (500 ms
+ * {@code outOfOrderness}) and 1 s checkpoints, the fault injected once three checkpoints have
+ * completed, the platform's recovery, then more traffic. Asserts that the job was restored from a
+ * checkpoint (the JobManager's statistics) and read on from its offsets (its source emitted no more
+ * than what followed the offsets committed before the fault), and, after a drained stop with a
+ * savepoint, that every output equals the replay of what was produced with no dead letter.
+ */
+final class ClusterRun {
+    private static final int PER_SECOND = 150;
+
+    /** A fault and the recovery a container platform makes of it. */
+    interface Fault {
+        /** Waits for the moment to inject the fault, and injects it (a process killed). */
+        void inject(String job) throws Exception;
+
+        /** What the platform does next (the killed process started again). */
+        void recover() throws Exception;
+    }
+
+    private final FlinkCluster cluster;
+    private final LocalKafkaBroker broker;
+    private final Path dir;
+    private final String jar;
+    private final EngineConfig shipped;
+    /** The job of the run in progress, for {@link #cancelUnfinished} (it holds the cluster's slots). */
+    private String running;
+
+    ClusterRun(FlinkCluster cluster, LocalKafkaBroker broker, Path dir) throws Exception {
+        this.cluster = cluster;
+        this.broker = broker;
+        this.dir = dir;
+        this.jar = cluster.upload(FlinkCluster.clusterJar());
+        this.shipped = EngineConfig.load(Repository.path("jobs/kpi-engine/config.yaml"));
+        assertThat(shipped.outOfOrderness).as("the shipped bound").isEqualTo(Duration.ofMillis(500));
+    }
+
+    /** Cancels the job of a run that failed before stopping it. */
+    void cancelUnfinished() throws Exception {
+        if (running != null && !cluster.jobStatus(running).equals("FINISHED")) {
+            cluster.cancel(running);
+        }
+        running = null;
+    }
+
+    void run(String name, DeliveryGuarantee delivery, Fault fault) throws Exception {
+        KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers()).withGuarantee(delivery)
+                .withPrefix(name + ".");
+        broker.createCareTopics(kafka);
+        List<String> args = List.of("run", "--bootstrap-servers", broker.bootstrapServers(),
+                "--config", Repository.path("jobs/kpi-engine/config.yaml").toString(),
+                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(), "--checkpoint-interval", "1s",
+                "--delivery", delivery.name(), "--topic-prefix", name + ".");
+        List<InteractionEvent> sent;
+        String job;
+        long committedAtFault;
+        try (RealTimeTraffic traffic = RealTimeTraffic.start(broker.bootstrapServers(), kafka.eventsTopic(),
+                PER_SECOND, name.hashCode())) {
+            job = cluster.run(jar, "io.carekpi.cli.CareKpiCli", args, 2, null);
+            running = job;
+            cluster.awaitStatus(job, "RUNNING"::equals, Duration.ofMinutes(1));
+            FlinkCluster.await(Duration.ofMinutes(1), () -> cluster.completedCheckpoints(job) >= 3,
+                    () -> "three checkpoints of " + job);
+            fault.inject(job);
+            committedAtFault = committed(kafka);
+            assertThat(committedAtFault).as("input offsets committed by the checkpoints before the fault").isPositive();
+            Thread.sleep(2_000);
+            fault.recover();
+            FlinkCluster.await(Duration.ofMinutes(2), () -> "RUNNING".equals(cluster.jobStatus(job))
+                            && restoredCheckpoint(job) != null,
+                    () -> "the job restored from a checkpoint: " + checkpointSummary(job) + cluster.logTail("jobmanager"));
+            Thread.sleep(4_000);
+            sent = traffic.stop();
+        }
+        FlinkCluster.await(Duration.ofMinutes(1), () -> committed(kafka) >= sent.size(),
+                () -> "the job's committed input offsets (" + committed(kafka) + ") reach the " + sent.size() + " sent");
+        JsonNode restored = restoredCheckpoint(job);
+        long readAfterRestore = sourceRecords(job);
+        cluster.stopWithSavepoint(job, dir.resolve("savepoints"), true);
+        running = null;
+
+        assertThat(restored.path("is_savepoint").asBoolean()).as("restored from a checkpoint").isFalse();
+        assertThat(readAfterRestore).as("records the source read after the restore: from the restored checkpoint's "
+                        + "offsets (at or after the %d committed before the fault), not from the start (%d sent)",
+                committedAtFault, sent.size()).isPositive().isLessThanOrEqualTo(sent.size() - committedAtFault);
+
+        PipelineFixture expected = PipelineFixture.of(Files.createDirectories(dir.resolve(name)), shipped, broker, sent);
+        List<String> deadLetters = KafkaTopics.readAll(broker.bootstrapServers(), kafka.dlqTopic()).stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+        assertThat(deadLetters).as("dead letters of %d sent", sent.size()).isEmpty();
+        if (delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+            expected.assertOutputsEqualReplay(kafka);
+        } else {
+            expected.assertDeduplicatedOutputsEqualReplay(kafka);
+        }
+    }
+
+    /** The checkpoint the job was last restored from (JobManager statistics), or null. */
+    private JsonNode restoredCheckpoint(String job) throws Exception {
+        JsonNode r = cluster.checkpoints(job).path("latest").path("restored");
+        return r.isMissingNode() || r.isNull() ? null : r;
+    }
+
+    private String checkpointSummary(String job) {
+        try {
+            JsonNode c = cluster.checkpoints(job);
+            return "status " + cluster.jobStatus(job) + ", counts " + c.path("counts") + ", restored "
+                    + c.path("latest").path("restored");
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * Records the job's source tasks emitted since they last started (their task metric
+     * {@code numRecordsOut}, summed over the subtasks, as the JobManager's REST API reports it).
+     */
+    private long sourceRecords(String job) throws Exception {
+        String source = null;
+        for (JsonNode v : cluster.get("/jobs/" + job).path("vertices")) {
+            if (v.path("name").asText().startsWith("Source")) {
+                source = v.path("id").asText();
+            }
+        }
+        assertThat(source).as("the source vertex of %s", job).isNotNull();
+        String path = "/jobs/" + job + "/vertices/" + source + "/subtasks/metrics?get=numRecordsOut";
+        long[] sum = new long[1];
+        FlinkCluster.await(Duration.ofSeconds(20), () -> {
+            sum[0] = cluster.get(path).path(0).path("sum").asLong();
+            return sum[0] > 0;
+        }, () -> "the source's numRecordsOut: " + cluster.get(path));
+        return sum[0];
+    }
+
+    /** The sum of the job's committed input offsets (its consumer group on the events topic). */
+    private long committed(KafkaSettings kafka) throws Exception {
+        try (Admin admin = broker.admin()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(kafka.groupId())
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(kafka.eventsTopic())
+                    && e.getValue() != null).mapToLong(e -> e.getValue().offset()).sum();
+        }
+    }
+}
