@@ -71,23 +71,13 @@ final class ClusterRun {
     }
 
     void run(String name, DeliveryGuarantee delivery, Fault fault) throws Exception {
-        KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers()).withGuarantee(delivery)
-                .withPrefix(name + ".");
-        broker.createCareTopics(kafka);
-        List<String> args = List.of("run", "--bootstrap-servers", broker.bootstrapServers(),
-                "--config", Repository.path("jobs/kpi-engine/config.yaml").toString(),
-                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(), "--checkpoint-interval", "1s",
-                "--delivery", delivery.name(), "--topic-prefix", name + ".");
+        KafkaSettings kafka = topics(name, delivery);
         List<InteractionEvent> sent;
         String job;
         long committedAtFault;
         try (RealTimeTraffic traffic = RealTimeTraffic.start(broker.bootstrapServers(), kafka.eventsTopic(),
                 PER_SECOND, name.hashCode())) {
-            job = cluster.run(jar, "io.carekpi.cli.CareKpiCli", args, 2, null);
-            running = job;
-            cluster.awaitStatus(job, "RUNNING"::equals, Duration.ofMinutes(1));
-            FlinkCluster.await(Duration.ofMinutes(1), () -> cluster.completedCheckpoints(job) >= 3,
-                    () -> "three checkpoints of " + job);
+            job = submit(name, kafka, 2, null);
             fault.inject(job);
             committedAtFault = committed(kafka);
             assertThat(committedAtFault).as("input offsets committed by the checkpoints before the fault").isPositive();
@@ -99,8 +89,7 @@ final class ClusterRun {
             Thread.sleep(4_000);
             sent = traffic.stop();
         }
-        FlinkCluster.await(Duration.ofMinutes(1), () -> committed(kafka) >= sent.size(),
-                () -> "the job's committed input offsets (" + committed(kafka) + ") reach the " + sent.size() + " sent");
+        awaitAllRead(kafka, sent);
         JsonNode restored = restoredCheckpoint(job);
         long readAfterRestore = sourceRecords(job);
         cluster.stopWithSavepoint(job, dir.resolve("savepoints"), true);
@@ -110,12 +99,81 @@ final class ClusterRun {
         assertThat(readAfterRestore).as("records the source read after the restore: from the restored checkpoint's "
                         + "offsets (at or after the %d committed before the fault), not from the start (%d sent)",
                 committedAtFault, sent.size()).isPositive().isLessThanOrEqualTo(sent.size() - committedAtFault);
+        assertOutputsEqualReplay(name, kafka, sent);
+    }
 
+    /**
+     * The job stopped with a savepoint and started again from it at each parallelism in turn (the
+     * first is the one it starts with), a few seconds of traffic at each; exactly-once sinks.
+     */
+    void rescale(String name, int... parallelisms) throws Exception {
+        KafkaSettings kafka = topics(name, DeliveryGuarantee.EXACTLY_ONCE);
+        List<InteractionEvent> sent;
+        String job;
+        try (RealTimeTraffic traffic = RealTimeTraffic.start(broker.bootstrapServers(), kafka.eventsTopic(),
+                PER_SECOND, name.hashCode())) {
+            job = submit(name, kafka, parallelisms[0], null);
+            for (int i = 1; i < parallelisms.length; i++) {
+                String savepoint = cluster.stopWithSavepoint(job, dir.resolve("savepoints"), false);
+                running = null;
+                job = submit(name, kafka, parallelisms[i], savepoint);
+                JsonNode restored = restoredCheckpoint(job);
+                assertThat(restored).as("job %d restored", i).isNotNull();
+                assertThat(restored.path("is_savepoint").asBoolean()).as("restored from the savepoint").isTrue();
+                assertThat(restored.path("external_path").asText()).as("restored from %s", savepoint)
+                        .isEqualTo(savepoint);
+                JsonNode vertices = cluster.get("/jobs/" + job).path("vertices");
+                for (JsonNode v : vertices) {
+                    assertThat(v.path("parallelism").asInt()).as("parallelism of %s", v.path("name").asText())
+                            .isEqualTo(parallelisms[i]);
+                }
+            }
+            sent = traffic.stop();
+        }
+        awaitAllRead(kafka, sent);
+        cluster.stopWithSavepoint(job, dir.resolve("savepoints"), true);
+        running = null;
+        assertOutputsEqualReplay(name, kafka, sent);
+    }
+
+    private KafkaSettings topics(String name, DeliveryGuarantee delivery) throws Exception {
+        KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers()).withGuarantee(delivery)
+                .withPrefix(name + ".");
+        broker.createCareTopics(kafka);
+        return kafka;
+    }
+
+    /**
+     * Submits the cluster jar with the shipped configuration on the run's topics ({@code name.care.*}), from a
+     * savepoint unless null, and returns once the job is running and three checkpoints completed.
+     */
+    private String submit(String name, KafkaSettings kafka, int parallelism, String savepoint) throws Exception {
+        List<String> args = List.of("run", "--bootstrap-servers", broker.bootstrapServers(),
+                "--config", Repository.path("jobs/kpi-engine/config.yaml").toString(),
+                "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(), "--checkpoint-interval", "1s",
+                "--delivery", kafka.deliveryGuarantee().name(), "--topic-prefix", name + ".");
+        String job = cluster.run(jar, "io.carekpi.cli.CareKpiCli", args, parallelism, savepoint);
+        running = job;
+        cluster.awaitStatus(job, "RUNNING"::equals, Duration.ofMinutes(1));
+        FlinkCluster.await(Duration.ofMinutes(1), () -> cluster.completedCheckpoints(job) >= 3,
+                () -> "three checkpoints of " + job);
+        return job;
+    }
+
+    /** Waits until the job's committed input offsets cover everything sent. */
+    private void awaitAllRead(KafkaSettings kafka, List<InteractionEvent> sent) throws Exception {
+        FlinkCluster.await(Duration.ofMinutes(1), () -> committed(kafka) >= sent.size(),
+                () -> "the job's committed input offsets (" + committed(kafka) + ") reach the " + sent.size() + " sent");
+    }
+
+    /** No dead letter, and every output equals the replay of what was sent. */
+    private void assertOutputsEqualReplay(String name, KafkaSettings kafka, List<InteractionEvent> sent)
+            throws Exception {
         PipelineFixture expected = PipelineFixture.of(Files.createDirectories(dir.resolve(name)), shipped, broker, sent);
         List<String> deadLetters = KafkaTopics.readAll(broker.bootstrapServers(), kafka.dlqTopic()).stream()
                 .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
         assertThat(deadLetters).as("dead letters of %d sent", sent.size()).isEmpty();
-        if (delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+        if (kafka.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
             expected.assertOutputsEqualReplay(kafka);
         } else {
             expected.assertDeduplicatedOutputsEqualReplay(kafka);
