@@ -142,6 +142,56 @@ public final class KafkaTopics {
      * @return how long it waited, in milliseconds
      */
     public static long awaitCommitted(String bootstrap, List<String> topics) throws InterruptedException {
+        long started = System.currentTimeMillis();
+        long deadline = started + 60_000;
+        while (true) {
+            Map<TopicPartition, Long>[] ends = stableAndHighWatermarks(bootstrap, topics);
+            if (ends[0].equals(ends[1])) {
+                return System.currentTimeMillis() - started;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("transactions still open on " + topics + " after 60 s: last stable offsets "
+                        + ends[0] + ", high watermarks " + ends[1]);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Each partition's end (high watermark) now. */
+    public static Map<TopicPartition, Long> ends(String bootstrap, List<String> topics) {
+        return stableAndHighWatermarks(bootstrap, topics)[1];
+    }
+
+    /**
+     * Waits until {@code read_committed} readers can read past {@code offsets} (each partition's
+     * last stable offset reaches them): the transactions open there then are committed or aborted,
+     * whatever is open later. Returns how long it waited (ms), or fails after 60 s.
+     */
+    public static long awaitStablePast(String bootstrap, List<String> topics, Map<TopicPartition, Long> offsets)
+            throws InterruptedException {
+        long started = System.currentTimeMillis();
+        while (true) {
+            Map<TopicPartition, Long> stable = stableAndHighWatermarks(bootstrap, topics)[0];
+            if (offsets.entrySet().stream().allMatch(e -> stable.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+                return System.currentTimeMillis() - started;
+            }
+            if (System.currentTimeMillis() > started + 60_000) {
+                throw new AssertionError("read_committed readers still stop before " + offsets + " after 60 s: "
+                        + "last stable offsets " + stable);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Whether a transaction is open on one of the topics now (a partition's last stable offset below its end). */
+    public static boolean hasOpenTransactions(String bootstrap, List<String> topics) {
+        Map<TopicPartition, Long>[] ends = stableAndHighWatermarks(bootstrap, topics);
+        return !ends[0].equals(ends[1]);
+    }
+
+    /** Each partition's last stable offset (what read_committed consumers reach) and its high watermark. */
+    @SuppressWarnings("unchecked")
+    private static Map<TopicPartition, Long>[] stableAndHighWatermarks(String bootstrap, List<String> topics) {
         Properties committed = new Properties();
         committed.setProperty("bootstrap.servers", bootstrap);
         committed.setProperty("isolation.level", "read_committed");
@@ -157,20 +207,7 @@ public final class KafkaTopics {
                 stable.partitionsFor(topic, Duration.ofSeconds(10))
                         .forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
             }
-            long started = System.currentTimeMillis();
-            long deadline = started + 60_000;
-            while (true) {
-                Map<TopicPartition, Long> lso = stable.endOffsets(parts);
-                Map<TopicPartition, Long> hw = all.endOffsets(parts);
-                if (lso.equals(hw)) {
-                    return System.currentTimeMillis() - started;
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("transactions still open on " + topics + " after 60 s: last stable offsets "
-                            + lso + ", high watermarks " + hw);
-                }
-                Thread.sleep(100);
-            }
+            return new Map[] {stable.endOffsets(parts), all.endOffsets(parts)};
         }
     }
 

@@ -43,6 +43,11 @@ final class ClusterRun {
 
         /** What the platform does next (the killed process started again). */
         void recover() throws Exception;
+
+        /** Whether the job must restart from a checkpoint (a fault that fails no task need not). */
+        default boolean failsTheJob() {
+            return true;
+        }
     }
 
     private final FlinkCluster cluster;
@@ -70,23 +75,26 @@ final class ClusterRun {
         running = null;
     }
 
-    void run(String name, DeliveryGuarantee delivery, Fault fault) throws Exception {
+    void run(String name, DeliveryGuarantee delivery, Fault fault, String... moreArgs) throws Exception {
         KafkaSettings kafka = topics(name, delivery);
         List<InteractionEvent> sent;
         String job;
-        long committedAtFault;
+        long committedBeforeFault;
         try (RealTimeTraffic traffic = RealTimeTraffic.start(broker.bootstrapServers(), kafka.eventsTopic(),
                 PER_SECOND, name.hashCode())) {
-            job = submit(name, kafka, 2, null);
+            job = submit(name, kafka, 2, null, moreArgs);
+            committedBeforeFault = committed(kafka);
+            assertThat(committedBeforeFault).as("input offsets committed by the checkpoints before the fault").isPositive();
             fault.inject(job);
-            committedAtFault = committed(kafka);
-            assertThat(committedAtFault).as("input offsets committed by the checkpoints before the fault").isPositive();
             Thread.sleep(2_000);
             fault.recover();
-            FlinkCluster.await(Duration.ofMinutes(2), () -> "RUNNING".equals(cluster.jobStatus(job))
-                            && restoredCheckpoint(job) != null,
-                    () -> "the job restored from a checkpoint: " + checkpointSummary(job) + cluster.logTail("jobmanager"));
-            Thread.sleep(4_000);
+            if (fault.failsTheJob()) {
+                FlinkCluster.await(Duration.ofMinutes(2), () -> "RUNNING".equals(cluster.jobStatus(job))
+                                && restoredCheckpoint(job) != null,
+                        () -> "the job restored from a checkpoint: " + checkpointSummary(job)
+                                + cluster.logTail("jobmanager"));
+            }
+            Thread.sleep(2_000);
             sent = traffic.stop();
         }
         awaitAllRead(kafka, sent);
@@ -95,10 +103,62 @@ final class ClusterRun {
         cluster.stopWithSavepoint(job, dir.resolve("savepoints"), true);
         running = null;
 
-        assertThat(restored.path("is_savepoint").asBoolean()).as("restored from a checkpoint").isFalse();
-        assertThat(readAfterRestore).as("records the source read after the restore: from the restored checkpoint's "
-                        + "offsets (at or after the %d committed before the fault), not from the start (%d sent)",
-                committedAtFault, sent.size()).isPositive().isLessThanOrEqualTo(sent.size() - committedAtFault);
+        if (fault.failsTheJob()) {
+            assertThat(restored.path("is_savepoint").asBoolean()).as("restored from a checkpoint").isFalse();
+            assertThat(readAfterRestore).as("records the source read after the restore: from the restored "
+                            + "checkpoint's offsets (at or after the %d committed before the fault), not from the "
+                            + "start (%d sent)", committedBeforeFault, sent.size())
+                    .isPositive().isLessThanOrEqualTo(sent.size() - committedBeforeFault);
+        }
+        assertOutputsEqualReplay(name, kafka, sent);
+    }
+
+    /**
+     * A job whose TaskManager dies between checkpoints, with Kafka transactions open, and which is
+     * then cancelled: its transactions linger, and {@code read_committed} consumers of every output
+     * stop at them. A new job started from the dead job's last checkpoint (as an operator restarts
+     * a job from its retained checkpoint) aborts them at once — consumers move on long before the
+     * transaction timeout (10 min) — and the outputs of both jobs together equal the replay.
+     */
+    void restartFromTheRetainedCheckpointOfADeadJob(String name) throws Exception {
+        KafkaSettings kafka = topics(name, DeliveryGuarantee.EXACTLY_ONCE);
+        List<InteractionEvent> sent;
+        String job;
+        try (RealTimeTraffic traffic = RealTimeTraffic.start(broker.bootstrapServers(), kafka.eventsTopic(),
+                PER_SECOND, name.hashCode())) {
+            String dead = submit(name, kafka, 2, null);
+            long done = cluster.completedCheckpoints(dead);
+            FlinkCluster.await(Duration.ofSeconds(30), () -> cluster.completedCheckpoints(dead) > done,
+                    () -> "a checkpoint after " + done);
+            Thread.sleep(500); // records written in transactions no checkpoint covers
+            cluster.killTaskManagers();
+            cluster.cancel(dead);
+            running = null;
+            // the checkpoint retained on cancellation, as an operator finds it (older ones are deleted)
+            String checkpoint;
+            try (var chk = Files.list(dir.resolve("checkpoints").resolve(dead))) {
+                checkpoint = chk.filter(p -> p.getFileName().toString().startsWith("chk-")
+                                && Files.exists(p.resolve("_metadata")))
+                        .max(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                        .orElseThrow().toUri().toString();
+            }
+            List<String> outputs = List.of(kafka.kpiTopic(), kafka.slaTopic(), kafka.conversationsTopic(),
+                    kafka.dlqTopic(), kafka.queueTopic());
+            assertThat(KafkaTopics.hasOpenTransactions(broker.bootstrapServers(), outputs))
+                    .as("the dead job left open transactions").isTrue();
+            var deadJobsEnds = KafkaTopics.ends(broker.bootstrapServers(), outputs);
+            cluster.startTaskManager();
+            job = submit(name, kafka, 2, checkpoint);
+            assertThat(Path.of(java.net.URI.create(restoredCheckpoint(job).path("external_path").asText())))
+                    .as("restored from the dead job's last checkpoint").isEqualTo(Path.of(java.net.URI.create(checkpoint)));
+            // fails after 60 s, far below the transaction timeout (10 min)
+            KafkaTopics.awaitStablePast(broker.bootstrapServers(), outputs, deadJobsEnds);
+            Thread.sleep(3_000);
+            sent = traffic.stop();
+        }
+        awaitAllRead(kafka, sent);
+        cluster.stopWithSavepoint(job, dir.resolve("savepoints"), true);
+        running = null;
         assertOutputsEqualReplay(name, kafka, sent);
     }
 
@@ -147,11 +207,13 @@ final class ClusterRun {
      * Submits the cluster jar with the shipped configuration on the run's topics ({@code name.care.*}), from a
      * savepoint unless null, and returns once the job is running and three checkpoints completed.
      */
-    private String submit(String name, KafkaSettings kafka, int parallelism, String savepoint) throws Exception {
-        List<String> args = List.of("run", "--bootstrap-servers", broker.bootstrapServers(),
+    private String submit(String name, KafkaSettings kafka, int parallelism, String savepoint, String... moreArgs)
+            throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--bootstrap-servers", broker.bootstrapServers(),
                 "--config", Repository.path("jobs/kpi-engine/config.yaml").toString(),
                 "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString(), "--checkpoint-interval", "1s",
-                "--delivery", kafka.deliveryGuarantee().name(), "--topic-prefix", name + ".");
+                "--delivery", kafka.deliveryGuarantee().name(), "--topic-prefix", name + "."));
+        args.addAll(List.of(moreArgs));
         String job = cluster.run(jar, "io.carekpi.cli.CareKpiCli", args, parallelism, savepoint);
         running = job;
         cluster.awaitStatus(job, "RUNNING"::equals, Duration.ofMinutes(1));

@@ -10,30 +10,6 @@ import org.apache.flink.api.common.state.CheckpointListener;
 final class FaultInjection {
     private FaultInjection() {}
 
-    /** Fails its task once, when the whole job has seen {@code after} records. */
-    static final class FailOnce implements MapFunction<Decoded, Decoded> {
-        static final AtomicLong SEEN = new AtomicLong();
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        private final long after;
-
-        FailOnce(long after) {
-            this.after = after;
-        }
-
-        static void reset() {
-            SEEN.set(0);
-            FAILED.set(false);
-        }
-
-        @Override
-        public Decoded map(Decoded r) {
-            if (SEEN.incrementAndGet() >= after && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected task failure after " + after + " records");
-            }
-            return r;
-        }
-    }
-
     /**
      * Fails its task once between two checkpoints: when the whole job has seen {@code after}
      * records and {@code sinceCheckpoint} of them since a checkpoint last completed, so the outputs

@@ -112,7 +112,10 @@ public final class FlinkCluster implements AutoCloseable {
         conf.put("rest.address", "127.0.0.1");
         conf.put("rest.bind-address", "127.0.0.1");
         conf.put("rest.port", String.valueOf(restPort));
-        conf.put("jobmanager.memory.process.size", "1024m");
+        // Every job submitted loads the cluster jar's classes in the JobManager (its main method
+        // runs there), and some of them stay (a test class submits eight jobs): room for them.
+        conf.put("jobmanager.memory.process.size", "1600m");
+        conf.put("jobmanager.memory.jvm-metaspace.size", "768m");
         conf.put("taskmanager.memory.process.size", "1536m");
         conf.put("taskmanager.numberOfTaskSlots", "2");
         conf.put("parallelism.default", "2");

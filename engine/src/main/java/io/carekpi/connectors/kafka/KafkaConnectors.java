@@ -15,6 +15,8 @@ public final class KafkaConnectors {
     /**
      * Producer transaction timeout: above the longest expected checkpoint plus restart, below the
      * broker's {@code transaction.max.timeout.ms} (15 min by default), or producers fail to start.
+     * {@code --kafka-property transaction.timeout.ms=...} replaces it. A job down longer than this
+     * can lose the output of the checkpoint it was committing (docs/operations.md).
      */
     public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
@@ -50,7 +52,7 @@ public final class KafkaConnectors {
      */
     public static <T> KafkaSink<T> sink(KafkaSettings s, KafkaRecordSerializationSchema<T> serializer, String name) {
         Properties p = s.client();
-        p.setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+        p.putIfAbsent("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
         p.putIfAbsent("linger.ms", "20");
         p.putIfAbsent("compression.type", "lz4");
         var b = KafkaSink.<T>builder()

@@ -51,14 +51,38 @@ public final class LocalKafkaBroker implements AutoCloseable {
             try (var in = Files.newInputStream(props)) {
                 p.load(in);
             }
-            String advertised = p.getProperty("advertised.listeners");
-            int port = Integer.parseInt(advertised.substring(advertised.lastIndexOf(':') + 1));
-            return launch(dir, port);
+            return launch(dir, directPort(p.getProperty("advertised.listeners")));
         }
         return start(dir, freePort());
     }
 
     public static LocalKafkaBroker start(Path dir, int port) throws IOException, InterruptedException {
+        return start(dir, port, "", "", "");
+    }
+
+    /**
+     * A broker as {@link #start(Path)} with a second client listener, {@code PROXIED} on
+     * {@code listenerPort}, that tells its clients the broker is at {@code 127.0.0.1:advertisedPort}:
+     * a TCP proxy listening there and forwarding to {@code listenerPort} then carries every request
+     * of a client bootstrapped from the proxy, not only the first (a broker answers metadata with the
+     * address of the listener the client came through, and clients connect to that address from then
+     * on). {@link #bootstrapServers()} stays the direct listener, for the clients that must not go
+     * through the proxy; the broker's own connections (transaction markers) use it too. For the
+     * fault tests: a proxy in front of a plain broker is bypassed as soon as clients have its
+     * metadata.
+     */
+    public static LocalKafkaBroker startProxied(Path dir, int listenerPort, int advertisedPort)
+            throws IOException, InterruptedException {
+        return start(dir, freePort(), ",PROXIED://127.0.0.1:" + listenerPort,
+                ",PROXIED://127.0.0.1:" + advertisedPort, ",PROXIED:PLAINTEXT");
+    }
+
+    /**
+     * Writes the configuration and starts; the extra listeners, advertised listeners and protocol
+     * mappings are each "" or start with a comma.
+     */
+    private static LocalKafkaBroker start(Path dir, int port, String moreListeners, String moreAdvertised,
+                                          String moreProtocols) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int controller = freePort();
         Path props = dir.resolve("server.properties");
@@ -66,11 +90,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controller,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + moreListeners,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + moreAdvertised,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + moreProtocols,
                 "log.dirs=" + dir.resolve("data").toAbsolutePath(),
                 "num.partitions=4",
                 "offsets.topic.replication.factor=1",
@@ -89,6 +113,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 "log.retention.check.interval.ms=5000",
                 "") , StandardCharsets.UTF_8);
         return launch(dir, port);
+    }
+
+    /** The port of the {@code PLAINTEXT} (direct) listener in {@code advertised.listeners}. */
+    private static int directPort(String advertised) {
+        for (String listener : advertised.split(",")) {
+            if (listener.startsWith("PLAINTEXT://")) {
+                return Integer.parseInt(listener.substring(listener.lastIndexOf(':') + 1));
+            }
+        }
+        throw new IllegalStateException("no PLAINTEXT listener in advertised.listeners=" + advertised);
     }
 
     private static LocalKafkaBroker launch(Path dir, int port) throws IOException, InterruptedException {
@@ -249,7 +283,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on 127.0.0.1 now (for {@link #startProxied}). */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

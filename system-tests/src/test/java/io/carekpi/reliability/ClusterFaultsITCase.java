@@ -1,0 +1,232 @@
+package io.carekpi.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.carekpi.testing.FlinkCluster;
+import io.carekpi.testing.KafkaTopics;
+import io.carekpi.testing.LocalZooKeeper;
+import io.carekpi.tools.broker.LocalKafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults as a real cluster sees them, on a standalone Flink cluster with ZooKeeper high
+ * availability (a JobManager and a TaskManager with four slots as processes of their own, started
+ * from Flink's distribution jars; the cluster jar submitted over REST with the shipped
+ * configuration), a real Kafka broker and a real ZooKeeper server: processes killed with
+ * {@code kill -9} at several points of the checkpoint cycle, the JobManager failing over, Kafka
+ * transactions through a broker crash, a timeout and a dead job, and rescaling. Each run's
+ * outputs are compared with the replay of what was produced ({@link ClusterRun}).
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class ClusterFaultsITCase {
+    /** Kept when a test fails: the processes' logs are in flink/log. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) static Path dir;
+    private static LocalZooKeeper zooKeeper;
+    private static LocalKafkaBroker broker;
+    private static FlinkCluster cluster;
+    private static ClusterRun runs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        zooKeeper = LocalZooKeeper.start(dir.resolve("zookeeper"));
+        broker = LocalKafkaBroker.start(dir.resolve("kafka"));
+        cluster = FlinkCluster.start(dir.resolve("flink"), Map.of(
+                "taskmanager.numberOfTaskSlots", "4",
+                "high-availability.type", "zookeeper",
+                "high-availability.zookeeper.quorum", zooKeeper.connectString(),
+                "high-availability.storageDir", dir.resolve("ha").toUri().toString(),
+                "high-availability.cluster-id", "carekpi-test"), 1);
+        runs = new ClusterRun(cluster, broker, dir);
+    }
+
+    @AfterEach
+    void cancelWhatFailed() throws Exception {
+        runs.cancelUnfinished();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (zooKeeper != null) {
+            zooKeeper.close();
+        }
+    }
+
+    private interface Moment {
+        void await(String job) throws Exception;
+    }
+
+    /** The TaskManager killed when {@code moment} returns, and a new one started 2 s later. */
+    private static ClusterRun.Fault killTaskManager(Moment moment) {
+        return new ClusterRun.Fault() {
+            @Override
+            public void inject(String job) throws Exception {
+                moment.await(job);
+                cluster.killTaskManagers();
+            }
+
+            @Override
+            public void recover() throws Exception {
+                cluster.startTaskManager();
+            }
+        };
+    }
+
+    /** Returns the moment the JobManager reports a checkpoint of {@code job} complete. */
+    private static void aCheckpointCompleting(String job) throws Exception {
+        long done = cluster.completedCheckpoints(job);
+        while (cluster.completedCheckpoints(job) == done) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** Half a second after a checkpoint completed: outputs written that no checkpoint covers. */
+    private static void betweenCheckpoints(String job) throws Exception {
+        aCheckpointCompleting(job);
+        Thread.sleep(500);
+    }
+
+    /** The shipped at-least-once sinks: the TaskManager killed between two checkpoints. */
+    @Test
+    void aTaskManagerKilledBetweenCheckpointsWithTheShippedDelivery() throws Exception {
+        runs.run("between", DeliveryGuarantee.AT_LEAST_ONCE, killTaskManager(ClusterFaultsITCase::betweenCheckpoints));
+    }
+
+    /** Exactly-once sinks: the TaskManager killed while a checkpoint is in flight (triggered, not yet complete). */
+    @Test
+    void aTaskManagerKilledDuringACheckpointWithTransactionalSinks() throws Exception {
+        runs.run("during", DeliveryGuarantee.EXACTLY_ONCE, killTaskManager(job -> {
+            long done = cluster.completedCheckpoints(job);
+            cluster.triggerCheckpoint(job);
+            assertThat(cluster.completedCheckpoints(job)).as("the checkpoint had not completed at the kill")
+                    .isEqualTo(done);
+        }));
+    }
+
+    /**
+     * Exactly-once sinks: the TaskManager killed the moment the JobManager reports a checkpoint
+     * complete, while the sinks commit its Kafka transactions (the commit happens after that
+     * report, in each task). The restored job commits that checkpoint's transactions again; where
+     * they were committed before the kill, the Kafka committer logs "producer is already fenced"
+     * (docs/operations.md), and the outputs show nothing lost and nothing twice.
+     */
+    @Test
+    void aTaskManagerKilledAsACheckpointCompletesWithTransactionalSinks() throws Exception {
+        runs.run("commit", DeliveryGuarantee.EXACTLY_ONCE, killTaskManager(ClusterFaultsITCase::aCheckpointCompleting));
+    }
+
+    /**
+     * The JobManager killed mid-stream and started again: with ZooKeeper HA it finds the job and
+     * its latest checkpoint in ZooKeeper and the HA storage directory, the TaskManager reconnects,
+     * and the same job resumes from the checkpoint. Without HA the job would be gone.
+     */
+    @Test
+    void aJobManagerKilledMidStreamAndStartedAgainResumesTheJobFromItsCheckpoint() throws Exception {
+        runs.run("jobmanager", DeliveryGuarantee.EXACTLY_ONCE, new ClusterRun.Fault() {
+            @Override
+            public void inject(String job) throws Exception {
+                betweenCheckpoints(job);
+                cluster.killJobManager();
+            }
+
+            @Override
+            public void recover() throws Exception {
+                cluster.startJobManager();
+            }
+        });
+    }
+
+    /**
+     * The broker process killed (SIGKILL: no clean shutdown) the moment a checkpoint completes,
+     * while the exactly-once sinks commit its transactions, and started again on its data 2 s
+     * later. The job's clients reconnect or the job restarts from its checkpoint; either way the
+     * committed outputs equal the replay.
+     */
+    @Test
+    void theBrokerKilledDuringACommit() throws Exception {
+        runs.run("brokerkill", DeliveryGuarantee.EXACTLY_ONCE, new ClusterRun.Fault() {
+            @Override
+            public void inject(String job) throws Exception {
+                aCheckpointCompleting(job);
+                ProcessHandle process = ProcessHandle.of(broker.pid()).orElseThrow();
+                process.destroyForcibly();
+                process.onExit().get(30, TimeUnit.SECONDS);
+            }
+
+            @Override
+            public void recover() throws Exception {
+                LocalKafkaBroker dead = broker;
+                broker = LocalKafkaBroker.start(dir.resolve("kafka")); // same data, same port
+                dead.close();
+            }
+
+            @Override
+            public boolean failsTheJob() {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * {@code transaction.timeout.ms} set to 5 s; the TaskManager killed half a second after a
+     * checkpoint (its next transactions open) and none started until the broker has aborted them
+     * for their timeout. Restored then, the job writes again what those transactions held.
+     */
+    @Test
+    void theJobDownLongerThanTheTransactionTimeout() throws Exception {
+        List<String> outputs = List.of("timeout.care.kpi", "timeout.care.sla", "timeout.care.conversations");
+        runs.run("timeout", DeliveryGuarantee.EXACTLY_ONCE, new ClusterRun.Fault() {
+            @Override
+            public void inject(String job) throws Exception {
+                betweenCheckpoints(job);
+                cluster.killTaskManagers();
+                assertThat(KafkaTopics.hasOpenTransactions(broker.bootstrapServers(), outputs))
+                        .as("transactions open at the kill").isTrue();
+            }
+
+            @Override
+            public void recover() throws Exception {
+                // The broker looks for timed-out transactions every 10 s
+                // (transaction.abort.timed.out.transaction.cleanup.interval.ms).
+                FlinkCluster.await(Duration.ofSeconds(60),
+                        () -> !KafkaTopics.hasOpenTransactions(broker.bootstrapServers(), outputs),
+                        () -> "the broker aborting the dead TaskManager's transactions");
+                cluster.startTaskManager();
+            }
+        }, "--kafka-property", "transaction.timeout.ms=5000");
+    }
+
+    /** Transactions left open by a job that died and was cancelled, then started again from its last checkpoint. */
+    @Test
+    void transactionsLeftOpenByADeadJob() throws Exception {
+        runs.restartFromTheRetainedCheckpointOfADeadJob("lingering");
+    }
+
+    /**
+     * Rescaling: the job stopped with a savepoint at parallelism 2 and restored from it at 1, then
+     * stopped again and restored at 4, while traffic keeps coming: keyed state (conversations,
+     * customers, window accumulators, seen ids, timers) and the source's offsets are redistributed
+     * without loss.
+     */
+    @Test
+    void stoppedAtParallelismTwoAndRestoredAtOneThenFour() throws Exception {
+        runs.rescale("rescale", 2, 1, 4);
+    }
+}
