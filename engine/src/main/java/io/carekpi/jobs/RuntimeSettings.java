@@ -27,6 +27,13 @@ public final class RuntimeSettings {
                     + "Default ${DEFAULT-VALUE}.")
     public String checkpointDir;
 
+    @Option(names = "--tolerable-failed-checkpoints", defaultValue = "3",
+            description = "Checkpoints in a row that may fail (checkpoint storage unwritable or full, a timeout) before "
+                    + "the job fails over to its last checkpoint; meanwhile it keeps running, commits no input "
+                    + "offsets and, with exactly-once, makes no output visible. Default ${DEFAULT-VALUE}; Flink's "
+                    + "own default, 0, restarts the job at the first failed checkpoint.")
+    public int tolerableFailedCheckpoints;
+
     @Option(names = "--state-backend", defaultValue = "hashmap",
             description = "hashmap (state on the heap, fastest) or rocksdb (state on local disk, for state larger "
                     + "than memory; incremental checkpoints). Default ${DEFAULT-VALUE}.")
@@ -91,6 +98,7 @@ public final class RuntimeSettings {
         conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, tolerableFailedCheckpoints);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

@@ -40,6 +40,19 @@ class ShippedDefaultsTest {
                 Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * A checkpoint storage blip (three checkpoints in a row may fail) does not restart the job;
+     * Flink's default, 0, would (docs/operations.md).
+     */
+    @Test
+    void runToleratesThreeFailedCheckpointsInARow() {
+        RunCommand cmd = new RunCommand();
+        new CommandLine(cmd).parseArgs();
+        assertThat(cmd.runtime.environment().getCheckpointConfig().getTolerableCheckpointFailureNumber()).isEqualTo(3);
+        new CommandLine(cmd).parseArgs("--tolerable-failed-checkpoints", "0");
+        assertThat(cmd.runtime.environment().getCheckpointConfig().getTolerableCheckpointFailureNumber()).isZero();
+    }
+
     @Test
     void theShippedConfigurationFiresEarlyEvery200Ms() throws Exception {
         EngineConfig shipped = EngineConfig.load(Repository.path("jobs/kpi-engine/config.yaml"));

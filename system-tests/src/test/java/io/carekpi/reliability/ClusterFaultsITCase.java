@@ -178,8 +178,8 @@ class ClusterFaultsITCase {
             }
 
             @Override
-            public boolean failsTheJob() {
-                return false;
+            public ClusterRun.Recovery recovery() {
+                return ClusterRun.Recovery.ANY;
             }
         });
     }
@@ -217,6 +217,69 @@ class ClusterFaultsITCase {
     @Test
     void transactionsLeftOpenByADeadJob() throws Exception {
         runs.restartFromTheRetainedCheckpointOfADeadJob("lingering");
+    }
+
+    /**
+     * Checkpoint storage that cannot be written for {@code blocked} checkpoints in a row: a regular
+     * file stands where each of the next checkpoints' directories would be created, so each fails
+     * with an I/O error, as on a read-only or full volume. (The tests run as root, to whom
+     * permissions are no obstacle.) Returns once {@code failed} checkpoints have failed.
+     */
+    private static ClusterRun.Fault unwritableCheckpoints(int blocked, int failed, ClusterRun.Recovery recovery) {
+        return new ClusterRun.Fault() {
+            private final List<Path> blocks = new java.util.ArrayList<>();
+
+            @Override
+            public void inject(String job) throws Exception {
+                long last = cluster.checkpoints(job).path("latest").path("completed").path("id").asLong();
+                long failedBefore = cluster.checkpoints(job).path("counts").path("failed").asLong();
+                Path jobDir = dir.resolve("checkpoints").resolve(job);
+                // the next one may be under way already: block from the one after it
+                for (long id = last + 2; id < last + 2 + blocked; id++) {
+                    blocks.add(java.nio.file.Files.writeString(jobDir.resolve("chk-" + id), "not a directory"));
+                }
+                FlinkCluster.await(Duration.ofMinutes(1), () -> cluster.checkpoints(job).path("counts").path("failed")
+                        .asLong() - failedBefore >= failed, () -> failed + " failed checkpoints: "
+                        + cluster.checkpoints(job).path("counts"));
+                if (recovery == ClusterRun.Recovery.FROM_CHECKPOINT) {
+                    FlinkCluster.await(Duration.ofMinutes(1), () -> runs.restoredCheckpoint(job) != null,
+                            () -> "the job failing over after " + blocked + " failed checkpoints");
+                }
+            }
+
+            @Override
+            public void recover() throws Exception {
+                for (Path p : blocks) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+
+            @Override
+            public ClusterRun.Recovery recovery() {
+                return recovery;
+            }
+        };
+    }
+
+    /**
+     * Two checkpoints in a row that cannot be written: within the shipped tolerance (three), so
+     * the job keeps running without a restart, and the next checkpoint completes.
+     */
+    @Test
+    void checkpointStorageUnwritableForTwoCheckpointsLeavesTheJobRunning() throws Exception {
+        runs.run("storage-blip", DeliveryGuarantee.AT_LEAST_ONCE,
+                unwritableCheckpoints(2, 2, ClusterRun.Recovery.WITHOUT_RESTART));
+    }
+
+    /**
+     * Five checkpoints in a row that cannot be written: the fourth failure exceeds the shipped
+     * tolerance, the job fails over to its last checkpoint, and once storage can be written again
+     * it checkpoints and finishes with the replay's outputs.
+     */
+    @Test
+    void checkpointStorageUnwritableBeyondTheToleranceFailsTheJobOver() throws Exception {
+        runs.run("storage-down", DeliveryGuarantee.AT_LEAST_ONCE,
+                unwritableCheckpoints(5, 4, ClusterRun.Recovery.FROM_CHECKPOINT));
     }
 
     /**
