@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.carekpi.config.EngineConfig;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.io.AvroJson;
 import io.carekpi.jobs.LiveJob;
@@ -14,6 +15,7 @@ import io.carekpi.schema.SlaEvent;
 import io.carekpi.testing.ConversationScript;
 import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.KpiComparison;
+import io.carekpi.testing.LivePipelineRun;
 import io.carekpi.testing.MiniClusters;
 import io.carekpi.testing.PipelineFixture;
 import java.io.IOException;
@@ -78,7 +80,7 @@ class CancelRestoreITCase {
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = PipelineFixture.start(dir, 600, 23, laterTraffic());
+        fixture = PipelineFixture.startShipped(dir, 600, 23, laterTraffic());
     }
 
     @AfterAll
@@ -114,6 +116,11 @@ class CancelRestoreITCase {
     }
 
     private static JobClient start(KafkaSettings run, String restoreFrom, boolean bounded) throws Exception {
+        return start(run, restoreFrom, bounded, fixture.config);
+    }
+
+    private static JobClient start(KafkaSettings run, String restoreFrom, boolean bounded, EngineConfig config)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(400));
@@ -124,7 +131,7 @@ class CancelRestoreITCase {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        LiveJob.build(env, fixture.config, run, bounded, raw -> raw
+        LiveJob.build(env, config, run, bounded, raw -> raw
                 .map(new FaultInjection.Throttle(800)).name("throttle").uid("test-throttle")
                 .map(new FaultInjection.Count()).name("count").uid("test-count"));
         return env.executeAsync((bounded ? "bounded, " : "") + (restoreFrom == null ? "fresh start"
@@ -218,7 +225,10 @@ class CancelRestoreITCase {
         Path kept = Path.of("src/test/resources/upgrade/v1");
         List<InteractionEvent> events = new ArrayList<>(UpgradeSavepoint.day());
         events.addAll(laterTraffic());
-        Path replay = PipelineFixture.replay(events, fixture.config, Files.createDirectories(dir.resolve("upgrade")));
+        // The kept savepoint was taken by a job with the tests' configuration of then (a 10-minute
+        // outOfOrderness over a day with 5 s of disorder): the restored job and the replay use it too.
+        EngineConfig v1Config = LivePipelineRun.testConfig();
+        Path replay = PipelineFixture.replay(events, v1Config, Files.createDirectories(dir.resolve("upgrade")));
         Instant compareBefore = Instant.parse("2026-03-20T00:00:00Z"); // the later traffic's windows never end
         Map<String, JsonNode> expectedKpis = new TreeMap<>(KpiComparison.replayKpis(replay));
         expectedKpis.keySet().removeIf(k -> !Instant.parse(k.split("\\|")[1]).isBefore(compareBefore));
@@ -230,7 +240,7 @@ class CancelRestoreITCase {
         KafkaTopics.produce(fixture.broker.bootstrapServers(), run.eventsTopic(), events);
         String savepoint = kept.resolve("savepoint").toAbsolutePath().toUri().toString();
         FaultInjection.Count.SEEN.set(0);
-        JobClient job = start(run, savepoint);
+        JobClient job = start(run, savepoint, false, v1Config);
         assertRestoredFrom(cluster, job.getJobID(), savepoint);
 
         List<ConsumerRecord<byte[], byte[]>> keptKpis = UpgradeSavepoint.readKept(kept.resolve("kpi.b64"));

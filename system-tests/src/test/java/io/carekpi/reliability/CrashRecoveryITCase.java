@@ -8,6 +8,7 @@ import io.carekpi.jobs.LiveJob;
 import io.carekpi.testing.MiniClusters;
 import io.carekpi.testing.PipelineFixture;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -38,7 +39,7 @@ class CrashRecoveryITCase {
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = PipelineFixture.start(dir, 800, 11);
+        fixture = PipelineFixture.startShipped(dir, 800, 11, List.of());
     }
 
     @AfterAll

@@ -59,9 +59,18 @@ public final class LivePipelineRun implements AutoCloseable {
 
     /** One simulated day in arrival order: 5 s of disorder, 1 % duplicates. */
     public static List<InteractionEvent> simulatedDay(LocalDate day, int conversations, long seed) {
+        return simulatedDay(day, conversations, seed, Duration.ofSeconds(5));
+    }
+
+    /**
+     * One simulated day in arrival order, events up to {@code disorder} out of order, 1 %
+     * duplicates: with a disorder within the shipped {@code outOfOrderness} (500 ms), no event of
+     * it is late, in a live run as in its replay.
+     */
+    public static List<InteractionEvent> simulatedDay(LocalDate day, int conversations, long seed, Duration disorder) {
         return TrafficSimulator.simulate(SimulationConfig.builder().seed(seed).firstDay(day)
                         .conversationsPerDay(conversations).build())
-                .deliver(new DeliveryOptions(seed, Duration.ofSeconds(5), 0.01, 0)).arrivals();
+                .deliver(new DeliveryOptions(seed, disorder, 0.01, 0)).arrivals();
     }
 
     /**

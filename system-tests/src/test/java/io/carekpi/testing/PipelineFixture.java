@@ -76,8 +76,25 @@ public final class PipelineFixture implements AutoCloseable {
      */
     public static PipelineFixture start(Path dir, int conversations, long seed, List<InteractionEvent> later)
             throws Exception {
-        EngineConfig config = LivePipelineRun.testConfig();
-        List<InteractionEvent> arrivals = LivePipelineRun.simulatedDay(LocalDate.of(2026, 3, 2), conversations, seed);
+        return start(dir, LivePipelineRun.testConfig(),
+                LivePipelineRun.simulatedDay(LocalDate.of(2026, 3, 2), conversations, seed), later);
+    }
+
+    /**
+     * A fixture for the fault tests as shipped: the shipped configuration ({@code outOfOrderness}
+     * 500 ms) and a day whose events are at most 300 ms out of order, so that any late event is the
+     * pipeline's doing.
+     */
+    public static PipelineFixture startShipped(Path dir, int conversations, long seed, List<InteractionEvent> later)
+            throws Exception {
+        EngineConfig shipped = EngineConfig.load(Repository.path("jobs/kpi-engine/config.yaml"));
+        return start(dir, shipped, LivePipelineRun.simulatedDay(LocalDate.of(2026, 3, 2), conversations, seed,
+                java.time.Duration.ofMillis(300)), later);
+    }
+
+    private static PipelineFixture start(Path dir, EngineConfig config, List<InteractionEvent> day,
+                                         List<InteractionEvent> later) throws Exception {
+        List<InteractionEvent> arrivals = day;
         if (!later.isEmpty()) {
             arrivals = new ArrayList<>(arrivals);
             arrivals.addAll(later);
@@ -188,6 +205,7 @@ public final class PipelineFixture implements AutoCloseable {
             deadLetters.merge(kind == null ? "?" : new String(kind.value(), java.nio.charset.StandardCharsets.UTF_8),
                     1, Integer::sum);
         }
+        assertThat(deadLetters).as("dead letters by kind: no event the pipeline made late").doesNotContainKey("late");
         List<String> diffs = KpiComparison.differences(expectedKpis, kpis);
         assertThat(diffs).as("care.kpi against the replay (%d differences, first %s; dead letters %s; %d snapshots)",
                 diffs.size(), diffs.stream().limit(3).toList(), deadLetters, kpis.size()).isEmpty();
