@@ -31,10 +31,21 @@ import org.apache.kafka.common.TopicPartition;
  * completed, the platform's recovery, then more traffic. Asserts that the job was restored from a
  * checkpoint (the JobManager's statistics) and read on from its offsets (its source emitted no more
  * than what followed the offsets committed before the fault), and, after a drained stop with a
- * savepoint, that every output equals the replay of what was produced with no dead letter.
+ * savepoint, that every output equals the replay of what was produced, and that the dead letters
+ * are exactly the invalid records mixed into the traffic, record by record.
  */
 final class ClusterRun {
     private static final int PER_SECOND = 150;
+    /** One record no decoder accepts after every so many events: dead letters to compare. */
+    private static final int INVALID_EVERY = 50;
+
+    /** What the traffic produced: the events, and the invalid records the job must dead-letter. */
+    private record Sent(List<InteractionEvent> events, List<String> invalid) {
+        /** Records on the events topic. */
+        long records() {
+            return events.size() + invalid.size();
+        }
+    }
 
     /** A fault and the recovery a container platform makes of it. */
     interface Fault {
@@ -87,11 +98,11 @@ final class ClusterRun {
 
     void run(String name, DeliveryGuarantee delivery, Fault fault, String... moreArgs) throws Exception {
         KafkaSettings kafka = topics(name, delivery);
-        List<InteractionEvent> sent;
+        Sent sent;
         String job;
         long committedBeforeFault;
         try (RealTimeTraffic traffic = RealTimeTraffic.start(broker.bootstrapServers(), kafka.eventsTopic(),
-                PER_SECOND, name.hashCode())) {
+                PER_SECOND, name.hashCode(), INVALID_EVERY)) {
             job = submit(name, kafka, 2, null, moreArgs);
             FlinkCluster.await(Duration.ofSeconds(30), () -> committed(kafka) > 0,
                     () -> "input offsets committed by the checkpoints before the fault");
@@ -106,7 +117,7 @@ final class ClusterRun {
                                 + cluster.logTail("jobmanager"));
             }
             Thread.sleep(2_000);
-            sent = traffic.stop();
+            sent = new Sent(traffic.stop(), traffic.sentInvalid());
         }
         awaitAllRead(kafka, sent);
         JsonNode restored = restoredCheckpoint(job);
@@ -121,8 +132,8 @@ final class ClusterRun {
             assertThat(restored.path("is_savepoint").asBoolean()).as("restored from a checkpoint").isFalse();
             assertThat(readAfterRestore).as("records the source read after the restore: from the restored "
                             + "checkpoint's offsets (at or after the %d committed before the fault), not from the "
-                            + "start (%d sent)", committedBeforeFault, sent.size())
-                    .isPositive().isLessThanOrEqualTo(sent.size() - committedBeforeFault);
+                            + "start (%d sent)", committedBeforeFault, sent.records())
+                    .isPositive().isLessThanOrEqualTo(sent.records() - committedBeforeFault);
         }
         assertOutputsEqualReplay(name, kafka, sent);
     }
@@ -136,10 +147,10 @@ final class ClusterRun {
      */
     void restartFromTheRetainedCheckpointOfADeadJob(String name) throws Exception {
         KafkaSettings kafka = topics(name, DeliveryGuarantee.EXACTLY_ONCE);
-        List<InteractionEvent> sent;
+        Sent sent;
         String job;
         try (RealTimeTraffic traffic = RealTimeTraffic.start(broker.bootstrapServers(), kafka.eventsTopic(),
-                PER_SECOND, name.hashCode())) {
+                PER_SECOND, name.hashCode(), INVALID_EVERY)) {
             String dead = submit(name, kafka, 2, null);
             long done = cluster.completedCheckpoints(dead);
             FlinkCluster.await(Duration.ofSeconds(30), () -> cluster.completedCheckpoints(dead) > done,
@@ -168,7 +179,7 @@ final class ClusterRun {
             // fails after 60 s, far below the transaction timeout (10 min)
             KafkaTopics.awaitStablePast(broker.bootstrapServers(), outputs, deadJobsEnds);
             Thread.sleep(3_000);
-            sent = traffic.stop();
+            sent = new Sent(traffic.stop(), traffic.sentInvalid());
         }
         awaitAllRead(kafka, sent);
         cluster.stopWithSavepoint(job, dir.resolve("savepoints"), true);
@@ -182,10 +193,10 @@ final class ClusterRun {
      */
     void rescale(String name, int... parallelisms) throws Exception {
         KafkaSettings kafka = topics(name, DeliveryGuarantee.EXACTLY_ONCE);
-        List<InteractionEvent> sent;
+        Sent sent;
         String job;
         try (RealTimeTraffic traffic = RealTimeTraffic.start(broker.bootstrapServers(), kafka.eventsTopic(),
-                PER_SECOND, name.hashCode())) {
+                PER_SECOND, name.hashCode(), INVALID_EVERY)) {
             job = submit(name, kafka, parallelisms[0], null);
             for (int i = 1; i < parallelisms.length; i++) {
                 String savepoint = cluster.stopWithSavepoint(job, dir.resolve("savepoints"), false);
@@ -202,7 +213,7 @@ final class ClusterRun {
                             .isEqualTo(parallelisms[i]);
                 }
             }
-            sent = traffic.stop();
+            sent = new Sent(traffic.stop(), traffic.sentInvalid());
         }
         awaitAllRead(kafka, sent);
         cluster.stopWithSavepoint(job, dir.resolve("savepoints"), true);
@@ -237,19 +248,33 @@ final class ClusterRun {
     }
 
     /** Waits until the job's committed input offsets cover everything sent. */
-    private void awaitAllRead(KafkaSettings kafka, List<InteractionEvent> sent) throws Exception {
-        FlinkCluster.await(Duration.ofMinutes(1), () -> committed(kafka) >= sent.size(),
-                () -> "the job's committed input offsets (" + committed(kafka) + ") reach the " + sent.size() + " sent");
+    private void awaitAllRead(KafkaSettings kafka, Sent sent) throws Exception {
+        FlinkCluster.await(Duration.ofMinutes(1), () -> committed(kafka) >= sent.records(),
+                () -> "the job's committed input offsets (" + committed(kafka) + ") reach the " + sent.records()
+                        + " records sent");
     }
 
-    /** No dead letter, and every output equals the replay of what was sent. */
-    private void assertOutputsEqualReplay(String name, KafkaSettings kafka, List<InteractionEvent> sent)
-            throws Exception {
-        PipelineFixture expected = PipelineFixture.of(Files.createDirectories(dir.resolve(name)), shipped, broker, sent);
-        List<String> deadLetters = KafkaTopics.readAll(broker.bootstrapServers(), kafka.dlqTopic()).stream()
-                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
-        assertThat(deadLetters).as("dead letters of %d sent", sent.size()).isEmpty();
-        if (kafka.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+    /**
+     * The dead letters are exactly the invalid records sent, each as it came (its bytes) and marked
+     * rejected — record by record, each once (at-least-once: copies allowed, identical) — and every
+     * other output equals the replay of the events sent.
+     */
+    private void assertOutputsEqualReplay(String name, KafkaSettings kafka, Sent sent) throws Exception {
+        PipelineFixture expected = PipelineFixture.of(Files.createDirectories(dir.resolve(name)), shipped, broker,
+                sent.events());
+        List<String> deadLetters = new java.util.ArrayList<>();
+        for (var r : KafkaTopics.readAll(broker.bootstrapServers(), kafka.dlqTopic())) {
+            var kind = r.headers().lastHeader(io.carekpi.connectors.kafka.DeadLetterSerializer.KIND);
+            deadLetters.add((kind == null ? "?" : new String(kind.value(), StandardCharsets.UTF_8)) + ": "
+                    + new String(r.value(), StandardCharsets.UTF_8));
+        }
+        List<String> expectedDeadLetters = sent.invalid().stream().map(v -> "rejected: " + v).sorted().toList();
+        assertThat(expectedDeadLetters).as("invalid records sent").isNotEmpty();
+        boolean exactlyOnce = kafka.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE;
+        assertThat((exactlyOnce ? deadLetters.stream() : deadLetters.stream().distinct()).sorted().toList())
+                .as("care.dlq against the invalid records sent (%s)", exactlyOnce ? "exactly once" : "de-duplicated")
+                .isEqualTo(expectedDeadLetters);
+        if (exactlyOnce) {
             expected.assertOutputsEqualReplay(kafka);
         } else {
             expected.assertDeduplicatedOutputsEqualReplay(kafka);

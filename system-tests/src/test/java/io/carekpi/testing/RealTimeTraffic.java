@@ -33,11 +33,15 @@ public final class RealTimeTraffic implements AutoCloseable {
     private final int perSecond;
     private final Random random;
     private final List<InteractionEvent> sent = new ArrayList<>();
+    private final List<String> sentInvalid = new ArrayList<>();
+    /** Every how many events one record no decoder accepts is sent too (0: none). */
+    private final int invalidEvery;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private volatile Exception failure;
 
-    private RealTimeTraffic(String bootstrap, String topic, int perSecond, long seed) {
+    private RealTimeTraffic(String bootstrap, String topic, int perSecond, long seed, int invalidEvery) {
+        this.invalidEvery = invalidEvery;
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrap);
         p.setProperty("acks", "all");
@@ -54,9 +58,24 @@ public final class RealTimeTraffic implements AutoCloseable {
 
     /** Starts sending to {@code topic}. */
     public static RealTimeTraffic start(String bootstrap, String topic, int perSecond, long seed) {
-        RealTimeTraffic t = new RealTimeTraffic(bootstrap, topic, perSecond, seed);
+        return start(bootstrap, topic, perSecond, seed, 0);
+    }
+
+    /**
+     * The same, with a record no decoder accepts ({@code not an event #k}) after every
+     * {@code invalidEvery} events: the job must dead-letter each, as it came ({@link #sentInvalid}).
+     */
+    public static RealTimeTraffic start(String bootstrap, String topic, int perSecond, long seed, int invalidEvery) {
+        RealTimeTraffic t = new RealTimeTraffic(bootstrap, topic, perSecond, seed, invalidEvery);
         t.thread.start();
         return t;
+    }
+
+    /** The invalid records sent (after {@link #stop}), as text, in the order sent. */
+    public List<String> sentInvalid() {
+        synchronized (sent) {
+            return List.copyOf(sentInvalid);
+        }
     }
 
     /** How many events have been sent so far. */
@@ -96,17 +115,25 @@ public final class RealTimeTraffic implements AutoCloseable {
                 }
                 synchronized (sent) {
                     sent.add(e);
-                    producer.send(new ProducerRecord<>(topic, e.getConversationId().getBytes(StandardCharsets.UTF_8),
-                            EventAvro.encode(e)), (m, ex) -> {
-                                if (ex != null) {
-                                    failure = ex;
-                                }
-                            });
+                    byte[] key = e.getConversationId().getBytes(StandardCharsets.UTF_8);
+                    producer.send(new ProducerRecord<>(topic, key, EventAvro.encode(e)), this::failed);
+                    if (invalidEvery > 0 && sent.size() % invalidEvery == 0) {
+                        String invalid = "not an event #" + (sentInvalid.size() + 1);
+                        sentInvalid.add(invalid);
+                        producer.send(new ProducerRecord<>(topic, key, invalid.getBytes(StandardCharsets.UTF_8)),
+                                this::failed);
+                    }
                 }
                 Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
             }
         } catch (Exception e) {
             failure = e;
+        }
+    }
+
+    private void failed(org.apache.kafka.clients.producer.RecordMetadata m, Exception ex) {
+        if (ex != null) {
+            failure = ex;
         }
     }
 
