@@ -13,6 +13,13 @@ COPY system-tests/pom.xml system-tests/pom.xml
 RUN mvn -B -q -DskipTests -pl engine,tools -am package
 
 FROM flink:2.2-java17
+# Flink runs as the image's user flink (uid 9999). A volume mounted on /flink-data takes the
+# ownership of this directory when it is first created: the checkpoints, savepoints and HA
+# metadata must be writable by flink. (The image's entrypoint starts Flink as flink when it runs
+# as root.)
+USER root
+RUN mkdir -p /flink-data/checkpoints /flink-data/savepoints /flink-data/ha \
+ && chown -R flink:flink /flink-data
 COPY --from=build /src/target/carekpi-cluster.jar /opt/flink/usrlib/carekpi.jar
 COPY --from=build /src/target/carekpi.jar /opt/carekpi/carekpi.jar
 COPY jobs/kpi-engine/config.yaml /opt/carekpi/config.yaml
