@@ -4,8 +4,10 @@ import io.carekpi.flink.CareKpiTopology;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,27 +18,38 @@ import picocli.CommandLine.Option;
  * backend, parallelism and the optional InfluxDB output. Documented in docs/operations.md.
  */
 public final class RuntimeSettings {
-    @Option(names = "--checkpoint-interval", defaultValue = "10s",
+    /** The checkpoint interval when neither the command line nor the cluster's configuration sets one. */
+    public static final Duration SHIPPED_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    /** The failed checkpoints in a row tolerated when neither the command line nor the cluster sets it. */
+    public static final int SHIPPED_TOLERABLE_FAILED_CHECKPOINTS = 3;
+    /** Where checkpoints go when neither the command line, the environment nor the cluster says. */
+    public static final String SHIPPED_CHECKPOINT_DIR = "file:///tmp/carekpi/checkpoints";
+
+    @Option(names = "--checkpoint-interval",
             description = "Checkpoint interval; also how often exactly-once Kafka output becomes visible "
                     + "(--delivery EXACTLY_ONCE), and how much at-least-once output a crash writes again. "
-                    + "Default ${DEFAULT-VALUE}.", converter = DurationConverter.class)
+                    + "Default: the cluster's execution.checkpointing.interval, else 10s.",
+            converter = DurationConverter.class)
     public Duration checkpointInterval;
 
-    @Option(names = "--checkpoint-dir", defaultValue = "${env:CAREKPI_CHECKPOINT_DIR:-file:///tmp/carekpi/checkpoints}",
-            description = "Where checkpoints go (a shared file system or object store on a cluster). "
-                    + "Default ${DEFAULT-VALUE}.")
+    @Option(names = "--checkpoint-dir", defaultValue = "${env:CAREKPI_CHECKPOINT_DIR}",
+            description = "Where checkpoints go (a shared file system or object store on a cluster). Default: "
+                    + "env CAREKPI_CHECKPOINT_DIR, else the cluster's execution.checkpointing.dir, else "
+                    + SHIPPED_CHECKPOINT_DIR + ".")
     public String checkpointDir;
 
-    @Option(names = "--tolerable-failed-checkpoints", defaultValue = "3",
+    @Option(names = "--tolerable-failed-checkpoints",
             description = "Checkpoints in a row that may fail (checkpoint storage unwritable or full, a timeout) before "
                     + "the job fails over to its last checkpoint; meanwhile it keeps running, commits no input "
-                    + "offsets and, with exactly-once, makes no output visible. Default ${DEFAULT-VALUE}; Flink's "
-                    + "own default, 0, restarts the job at the first failed checkpoint.")
-    public int tolerableFailedCheckpoints;
+                    + "offsets and, with exactly-once, makes no output visible. Default: the cluster's "
+                    + "execution.checkpointing.tolerable-failed-checkpoints, else 3 (Flink's own default, 0, "
+                    + "restarts the job at the first failed checkpoint).")
+    public Integer tolerableFailedCheckpoints;
 
-    @Option(names = "--state-backend", defaultValue = "hashmap",
+    @Option(names = "--state-backend",
             description = "hashmap (state on the heap, fastest) or rocksdb (state on local disk, for state larger "
-                    + "than memory; incremental checkpoints). Default ${DEFAULT-VALUE}.")
+                    + "than memory; incremental checkpoints). Default: the cluster's state.backend.type, else "
+                    + "hashmap.")
     public String stateBackend;
 
     @Option(names = "--parallelism", defaultValue = "0",
@@ -66,10 +79,15 @@ public final class RuntimeSettings {
         return r;
     }
 
-    /** A Flink environment with these settings (local when run from the jar, the cluster's when submitted). */
+    /**
+     * A Flink environment with these settings (local when run from the jar, the cluster's when
+     * submitted). What the command line does not set, the cluster's configuration does (a
+     * FlinkDeployment's {@code flinkConfiguration}, a session cluster's config.yaml); what neither
+     * sets gets the shipped value.
+     */
     public StreamExecutionEnvironment environment() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration());
-        return configured(env);
+        ReadableConfig cluster = StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration();
+        return configured(StreamExecutionEnvironment.getExecutionEnvironment(configuration(cluster)));
     }
 
     /** A local environment serving Flink's web UI on {@code webPort} (the demo). */
@@ -79,7 +97,7 @@ public final class RuntimeSettings {
 
     /** The same with {@code extra} settings on top (the benchmark's diagnostics). */
     public StreamExecutionEnvironment localEnvironmentWithWebUi(int webPort, Configuration extra) {
-        Configuration conf = configuration();
+        Configuration conf = configuration(new Configuration());
         conf.addAll(extra);
         conf.set(org.apache.flink.configuration.RestOptions.PORT, webPort);
         return configured(StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf));
@@ -93,19 +111,32 @@ public final class RuntimeSettings {
         return env;
     }
 
-    private Configuration configuration() {
+    /** The job's settings: each given option, else the cluster's value (left alone), else the shipped one. */
+    Configuration configuration(ReadableConfig cluster) {
         Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
-        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, tolerableFailedCheckpoints);
+        set(conf, cluster, StateBackendOptions.STATE_BACKEND, stateBackend, "hashmap");
+        set(conf, cluster, CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir, SHIPPED_CHECKPOINT_DIR);
+        set(conf, cluster, CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval, SHIPPED_CHECKPOINT_INTERVAL);
+        set(conf, cluster, CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, tolerableFailedCheckpoints,
+                SHIPPED_TOLERABLE_FAILED_CHECKPOINTS);
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        if ("rocksdb".equals(stateBackend)) {
-            conf.setString("state.backend.incremental", "true");
+        if ("rocksdb".equals(conf.getOptional(StateBackendOptions.STATE_BACKEND)
+                .orElse(cluster.get(StateBackendOptions.STATE_BACKEND)))
+                && !cluster.getOptional(CheckpointingOptions.INCREMENTAL_CHECKPOINTS).isPresent()) {
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         }
         return conf;
+    }
+
+    private static <T> void set(Configuration conf, ReadableConfig cluster, ConfigOption<T> option, T given,
+                                T shipped) {
+        if (given != null) {
+            conf.set(option, given);
+        } else if (cluster.getOptional(option).isEmpty()) {
+            conf.set(option, shipped);
+        }
     }
 
     /** Adds the InfluxDB sinks when a URL is configured. */

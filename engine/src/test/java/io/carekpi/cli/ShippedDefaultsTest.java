@@ -25,7 +25,7 @@ class ShippedDefaultsTest {
         new CommandLine(cmd).parseArgs();
         assertThat(cmd.delivery).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(cmd.runtime.influxMaxTimeInBuffer).isEqualTo(Duration.ofMillis(20));
-        assertThat(cmd.runtime.checkpointInterval).isEqualTo(Duration.ofSeconds(10));
+        assertThat(cmd.runtime.environment().getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000);
         assertThat(new InfluxOutputs.Settings(InfluxConnection.of("http://127.0.0.1:9", "carekpi")).maxTimeInBuffer())
                 .isEqualTo(Duration.ofMillis(20));
     }

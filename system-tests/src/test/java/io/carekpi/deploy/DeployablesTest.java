@@ -123,5 +123,14 @@ class DeployablesTest {
                 .asText()).as("volumes writable by the flink user").isEqualTo(FLINK_UID);
         assertThat(Files.readString(Repository.path("jobs/kpi-engine/k8s/flinkdeployment.yaml")))
                 .as("the operator version v2_2 needs").contains("Flink Kubernetes Operator 1.13");
+        // flinkConfiguration decides what the job's command line leaves out (RuntimeSettingsTest,
+        // ClusterFaultsITCase): the arguments must not set it again, differently
+        String args = deployment.path("spec").path("job").path("args").toString();
+        for (String option : List.of("--checkpoint-interval", "--checkpoint-dir", "--state-backend",
+                "--tolerable-failed-checkpoints")) {
+            assertThat(args).as("job args").doesNotContain(option);
+        }
+        assertThat(conf.path("execution.checkpointing.interval").asText()).isNotEmpty();
+        assertThat(conf.path("execution.checkpointing.dir").asText()).isNotEmpty();
     }
 }

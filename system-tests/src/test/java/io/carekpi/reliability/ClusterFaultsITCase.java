@@ -2,6 +2,7 @@ package io.carekpi.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.carekpi.testing.FlinkCluster;
 import io.carekpi.testing.KafkaTopics;
 import io.carekpi.testing.LocalZooKeeper;
@@ -47,7 +48,11 @@ class ClusterFaultsITCase {
                 "high-availability.type", "zookeeper",
                 "high-availability.zookeeper.quorum", zooKeeper.connectString(),
                 "high-availability.storageDir", dir.resolve("ha").toUri().toString(),
-                "high-availability.cluster-id", "carekpi-test"), 1);
+                "high-availability.cluster-id", "carekpi-test",
+                // what a FlinkDeployment's flinkConfiguration sets; the runs below give their own
+                "execution.checkpointing.interval", "3 s",
+                "execution.checkpointing.dir", dir.resolve("cluster-checkpoints").toUri().toString(),
+                "execution.checkpointing.tolerable-failed-checkpoints", "5"), 1);
         runs = new ClusterRun(cluster, broker, dir);
     }
 
@@ -279,6 +284,26 @@ class ClusterFaultsITCase {
     void checkpointStorageUnwritableBeyondTheToleranceFailsTheJobOver() throws Exception {
         runs.run("storage-down", DeliveryGuarantee.AT_LEAST_ONCE,
                 unwritableCheckpoints(5, 4, ClusterRun.Recovery.FROM_CHECKPOINT));
+    }
+
+    /**
+     * The cluster's checkpoint settings take effect when the job's command line leaves them out,
+     * as a FlinkDeployment's {@code flinkConfiguration} must (until 2026-12-01 the job's own
+     * defaults, 10 s and a directory under /tmp, silently won).
+     */
+    @Test
+    void theClustersCheckpointSettingsTakeEffectWhenTheCommandLineLeavesThemOut() throws Exception {
+        String job = runs.submitLeavingCheckpointsToTheCluster("settings");
+        JsonNode config = cluster.get("/jobs/" + job + "/checkpoints/config");
+        assertThat(config.path("interval").asLong()).as("checkpoint interval, ms: %s", config).isEqualTo(3_000);
+        assertThat(config.path("tolerable_failed_checkpoints").asInt()).as("tolerable failures: %s", config)
+                .isEqualTo(5);
+        FlinkCluster.await(Duration.ofSeconds(30), () -> cluster.completedCheckpoints(job) > 0,
+                () -> "a checkpoint of " + job);
+        assertThat(cluster.checkpoints(job).path("latest").path("completed").path("external_path").asText())
+                .as("where the checkpoint went").startsWith(dir.resolve("cluster-checkpoints").toUri().toString()
+                        .replace("file:///", "file:/"));
+        runs.cancelUnfinished();
     }
 
     /**

@@ -221,6 +221,20 @@ final class ClusterRun {
         assertOutputsEqualReplay(name, kafka, sent);
     }
 
+    /**
+     * Submits the job with the command line a deployment needs and nothing of checkpoints (as the
+     * FlinkDeployment does), so the cluster's configuration decides them; returns once it runs.
+     */
+    String submitLeavingCheckpointsToTheCluster(String name) throws Exception {
+        topics(name, DeliveryGuarantee.AT_LEAST_ONCE);
+        String job = cluster.run(jar, "io.carekpi.cli.CareKpiCli", List.of("run", "--bootstrap-servers",
+                broker.bootstrapServers(), "--config", Repository.path("jobs/kpi-engine/config.yaml").toString(),
+                "--topic-prefix", name + "."), 2, null);
+        running = job;
+        cluster.awaitStatus(job, "RUNNING"::equals, Duration.ofMinutes(1));
+        return job;
+    }
+
     private KafkaSettings topics(String name, DeliveryGuarantee delivery) throws Exception {
         KafkaSettings kafka = KafkaSettings.defaults(broker.bootstrapServers()).withGuarantee(delivery)
                 .withPrefix(name + ".");

@@ -416,9 +416,9 @@ public final class Benchmarks implements Callable<Integer> {
                 Durations.format(shippedEarlyFiring), Durations.format(shipped.influxMaxTimeInBuffer));
         Map<String, EndToEnd.Settings> known = Map.of(
                 "shipped", new EndToEnd.Settings("as shipped: " + delivery(shippedDelivery) + ", "
-                        + settings.apply(shipped.checkpointInterval),
+                        + settings.apply(RuntimeSettings.SHIPPED_CHECKPOINT_INTERVAL),
                         e2eRate, Duration.ofSeconds(e2eWarmUp), Duration.ofSeconds(e2eSeconds), Duration.ofMillis(250),
-                        shipped.checkpointInterval, shippedDelivery, null, shipped.influxMaxTimeInBuffer, 2),
+                        RuntimeSettings.SHIPPED_CHECKPOINT_INTERVAL, shippedDelivery, null, shipped.influxMaxTimeInBuffer, 2),
                 "exactly-once", new EndToEnd.Settings("the alternative, `--delivery EXACTLY_ONCE --checkpoint-interval "
                         + Durations.format(exactlyOnceCheckpoints) + "`: exactly-once, "
                         + settings.apply(exactlyOnceCheckpoints),

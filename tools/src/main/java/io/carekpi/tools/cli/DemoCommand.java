@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
         EngineConfig cfg = Files.exists(config) ? EngineConfig.load(config) : EngineConfig.defaults();
         Path kafkaDir = workDir.resolve("kafka");
         FileTrees.deleteRecursively(kafkaDir);
-        if (runtime.checkpointDir.startsWith("file:///tmp/carekpi")) {
+        if (runtime.checkpointDir == null) {
             runtime.checkpointDir = workDir.resolve("checkpoints").toAbsolutePath().toUri().toString();
         }
         System.out.println("starting a Kafka broker (KRaft) in " + kafkaDir + " ...");

@@ -1,0 +1,65 @@
+package io.carekpi.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Which setting wins: the command line, else the cluster's configuration (a FlinkDeployment's
+ * {@code flinkConfiguration}, a session cluster's config.yaml), else the shipped value. Until
+ * 2026-12-01 the job's own defaults silently overrode the cluster's (issue #17).
+ */
+class RuntimeSettingsTest {
+    private static RuntimeSettings parse(String... args) {
+        RuntimeSettings r = new RuntimeSettings();
+        new CommandLine(r).parseArgs(args);
+        return r;
+    }
+
+    @Test
+    void theClustersSettingsTakeEffectWhenTheCommandLineLeavesThemOut() {
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(30));
+        cluster.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "s3://bucket/checkpoints");
+        cluster.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 7);
+        cluster.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+
+        Configuration job = parse().configuration(cluster);
+
+        assertThat(job.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL)).as("left to the cluster").isEmpty();
+        assertThat(job.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEmpty();
+        assertThat(job.getOptional(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isEmpty();
+        assertThat(job.getOptional(StateBackendOptions.STATE_BACKEND)).isEmpty();
+        assertThat(job.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).as("RocksDB checkpoints incrementally").isTrue();
+    }
+
+    @Test
+    void theCommandLineWinsOverTheCluster() {
+        Configuration cluster = new Configuration();
+        cluster.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(30));
+        cluster.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 7);
+
+        Configuration job = parse("--checkpoint-interval", "2s", "--tolerable-failed-checkpoints", "1",
+                "--checkpoint-dir", "file:///data/cp").configuration(cluster);
+
+        assertThat(job.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(job.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isEqualTo(1);
+        assertThat(job.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo("file:///data/cp");
+    }
+
+    @Test
+    void withNeitherTheShippedValuesApply() {
+        Configuration job = parse().configuration(new Configuration());
+
+        assertThat(job.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(job.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isEqualTo(3);
+        assertThat(job.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+        assertThat(job.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo(System.getenv().getOrDefault("CAREKPI_CHECKPOINT_DIR", "file:///tmp/carekpi/checkpoints"));
+    }
+}
