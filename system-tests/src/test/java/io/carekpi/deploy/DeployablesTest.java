@@ -87,6 +87,33 @@ class DeployablesTest {
         }
     }
 
+    /**
+     * Strimzi users get the same topics as compose's kafka-init, with the same partitions and the
+     * events topic's append-time stamps.
+     */
+    @Test
+    void strimziTopicsMatchTheComposeInitService() throws Exception {
+        String init = compose().path("services").path("kafka-init").path("command").toString();
+        List<JsonNode> topics = new ArrayList<>();
+        try (var parser = YAML.getFactory().createParser(Repository.path("jobs/kpi-engine/k8s/kafkatopics.yaml")
+                .toFile())) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(topics::add);
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode t : topics) {
+            assertThat(t.path("kind").asText()).isEqualTo("KafkaTopic");
+            String name = t.path("spec").path("topicName").asText();
+            names.add(name);
+            assertThat(init).as("kafka-init's partitions of %s", name)
+                    .contains("--topic " + name + " --partitions " + t.path("spec").path("partitions").asInt());
+        }
+        assertThat(names).containsExactlyInAnyOrder(KafkaSettings.EVENTS, KafkaSettings.KPI, KafkaSettings.SLA,
+                KafkaSettings.CONVERSATIONS, KafkaSettings.DLQ, KafkaSettings.QUEUE);
+        assertThat(topics.get(0).path("spec").path("config").path("message.timestamp.type").asText())
+                .isEqualTo("LogAppendTime");
+        assertThat(init).contains("--topic care.events --partitions 4 --config message.timestamp.type=LogAppendTime");
+    }
+
     /** Nothing listens beyond this machine unless asked: the Flink UI and Kafka PLAINTEXT have no authentication. */
     @Test
     void publishedPortsAreBoundTo127001() throws Exception {
