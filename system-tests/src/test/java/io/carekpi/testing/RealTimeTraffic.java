@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Traffic as it happens: a thread sends events stamped with the wall clock at the moment they are
  * produced, about {@code perSecond} a second, conversations interleaved (each one's events in order,
  * keyed by conversation), through a producer that buffers and retries for two minutes as
- * production producers do, so a broker outage delays events without losing or reordering them.
+ * production producers do (a retried request may write a record twice), so a broker outage delays events without losing or reordering them.
  * {@link #sent()} is what was produced, in the order produced: the replay of it is what the live
  * job must compute however it stalls.
  */
@@ -45,7 +45,12 @@ public final class RealTimeTraffic implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", bootstrap);
         p.setProperty("acks", "all");
-        p.setProperty("enable.idempotence", "true");
+        // Plain retries, one request in flight, as KafkaTopics does: the idempotent producer's
+        // sequence numbers were rejected (OutOfOrderSequenceException) by a broker that had just
+        // created the topic, until the delivery timeout. A duplicate from a retried request is
+        // harmless: the engine drops repeated event ids.
+        p.setProperty("enable.idempotence", "false");
+        p.setProperty("max.in.flight.requests.per.connection", "1");
         p.setProperty("linger.ms", "5");
         p.setProperty("delivery.timeout.ms", "120000");
         p.setProperty("max.block.ms", "120000");
