@@ -29,7 +29,7 @@ public final class KafkaTopics {
      * leadership settles. A rare duplicate from a retried request is harmless: the engine drops
      * repeated event ids.
      */
-    private static Properties inOrder(String bootstrap, Properties more) {
+    public static Properties inOrder(String bootstrap, Properties more) {
         Properties p = new Properties();
         p.putAll(more);
         p.setProperty("bootstrap.servers", bootstrap);

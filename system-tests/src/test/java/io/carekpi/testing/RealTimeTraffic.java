@@ -42,16 +42,11 @@ public final class RealTimeTraffic implements AutoCloseable {
 
     private RealTimeTraffic(String bootstrap, String topic, int perSecond, long seed, int invalidEvery) {
         this.invalidEvery = invalidEvery;
-        Properties p = new Properties();
-        p.setProperty("bootstrap.servers", bootstrap);
-        p.setProperty("acks", "all");
-        // Plain retries, one request in flight, as KafkaTopics does: the idempotent producer's
-        // sequence numbers were rejected (OutOfOrderSequenceException) by a broker that had just
-        // created the topic, until the delivery timeout. A duplicate from a retried request is
-        // harmless: the engine drops repeated event ids.
-        p.setProperty("enable.idempotence", "false");
-        p.setProperty("max.in.flight.requests.per.connection", "1");
-        p.setProperty("linger.ms", "5");
+        // KafkaTopics' ordered producer (the idempotent producer's sequence numbers were rejected
+        // by a broker that had just created the topic), retrying until the delivery timeout
+        // instead of 20 times, so that it outlasts a broker outage.
+        Properties p = KafkaTopics.inOrder(bootstrap, new Properties());
+        p.setProperty("retries", String.valueOf(Integer.MAX_VALUE));
         p.setProperty("delivery.timeout.ms", "120000");
         p.setProperty("max.block.ms", "120000");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
