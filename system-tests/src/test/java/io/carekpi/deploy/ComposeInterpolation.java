@@ -1,11 +1,15 @@
 package io.carekpi.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Compose's variable interpolation of a loaded compose file, enough to read ours as {@code docker
@@ -18,6 +22,15 @@ final class ComposeInterpolation {
             "\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     private ComposeInterpolation() {}
+
+    /**
+     * A compose file as Compose reads it: YAML with merge keys resolved (SnakeYAML does, as
+     * compose does; Jackson's YAML reader would keep {@code <<} as a key), then interpolated.
+     */
+    static JsonNode load(String text, Map<String, String> env) {
+        Object tree = new Yaml(new LoaderOptions()).load(text);
+        return new ObjectMapper().valueToTree(interpolate(tree, env));
+    }
 
     static Object interpolate(Object value, Map<String, String> env) {
         if (value instanceof String s) {

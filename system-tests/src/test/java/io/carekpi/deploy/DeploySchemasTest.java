@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml and the FlinkDeployment against the schemas the tools that read them use
@@ -31,11 +29,10 @@ import org.yaml.snakeyaml.Yaml;
  * (source and version in its README).
  */
 class DeploySchemasTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** What a user puts in {@code .env} (docker-compose.yml's header): every password set. */
-    private static final Map<String, String> USER_ENV = Map.of("INFLUX_ADMIN_PASSWORD", "a1", "INFLUX_PASSWORD",
+    static final Map<String, String> USER_ENV = Map.of("INFLUX_ADMIN_PASSWORD", "a1", "INFLUX_PASSWORD",
             "w2", "INFLUX_READ_PASSWORD", "r3", "GF_ADMIN_PASSWORD", "g4");
 
     // ---------------------------------------------------------------- compose
@@ -46,13 +43,8 @@ class DeploySchemasTest {
                 .getSchema(SchemaLocation.of("classpath:vendor/compose-spec.json"));
     }
 
-    /**
-     * The compose file as Compose reads it: YAML with merge keys resolved (SnakeYAML does, as
-     * compose does; Jackson's YAML reader would keep {@code <<} as a key), then interpolated.
-     */
     private static JsonNode composeAsLoaded(String text, Map<String, String> env) {
-        Object tree = new Yaml(new LoaderOptions()).load(text);
-        return JSON.valueToTree(ComposeInterpolation.interpolate(tree, env));
+        return ComposeInterpolation.load(text, env);
     }
 
     @Test
@@ -89,24 +81,23 @@ class DeploySchemasTest {
     // ---------------------------------------------------------------- Kubernetes
 
     /**
-     * The CRD's schema for {@code v1beta1}, made as strict as the API server's field validation
+     * A CRD's schema for {@code version}, made as strict as the API server's field validation
      * ({@code kubectl apply}'s default, "Strict"): an object whose schema lists its properties
      * rejects any other field unless it says {@code x-kubernetes-preserve-unknown-fields} or has
      * {@code additionalProperties}. OpenAPI 3.0's schema object is JSON Schema draft 4's keywords.
      */
-    private static JsonSchema flinkDeploymentSchema() throws Exception {
+    private static JsonSchema crdSchema(String resource, String version) throws Exception {
         JsonNode crd;
-        try (InputStream in = DeploySchemasTest.class.getResourceAsStream(
-                "/vendor/flinkdeployments.flink.apache.org-v1.yml")) {
+        try (InputStream in = DeploySchemasTest.class.getResourceAsStream("/vendor/" + resource)) {
             crd = YAML.readTree(in);
         }
         JsonNode schema = null;
-        for (JsonNode version : crd.path("spec").path("versions")) {
-            if (version.path("name").asText().equals("v1beta1")) {
-                schema = version.path("schema").path("openAPIV3Schema").deepCopy();
+        for (JsonNode v : crd.path("spec").path("versions")) {
+            if (v.path("name").asText().equals(version)) {
+                schema = v.path("schema").path("openAPIV3Schema").deepCopy();
             }
         }
-        assertThat(schema).as("the CRD serves v1beta1").isNotNull();
+        assertThat(schema).as("%s serves %s", resource, version).isNotNull();
         // what every Kubernetes object has, implicit in a CRD's schema
         ObjectNode root = (ObjectNode) schema.path("properties");
         root.putObject("apiVersion").put("type", "string");
@@ -114,6 +105,10 @@ class DeploySchemasTest {
         root.putObject("metadata").put("type", "object");
         strictFields(schema);
         return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schema);
+    }
+
+    private static JsonSchema flinkDeploymentSchema() throws Exception {
+        return crdSchema("flinkdeployments.flink.apache.org-v1.yml", "v1beta1");
     }
 
     private static void strictFields(JsonNode schema) {
@@ -145,6 +140,18 @@ class DeploySchemasTest {
     void theFlinkDeploymentIsValidAgainstTheOperatorsCrd() throws Exception {
         String text = Files.readString(Repository.path("jobs/kpi-engine/k8s/flinkdeployment.yaml"));
         assertThat(validateFlinkDeployment(text)).isEmpty();
+    }
+
+    @Test
+    void thePodMonitorIsValidAgainstThePrometheusOperatorsCrd() throws Exception {
+        JsonSchema schema = crdSchema("monitoring.coreos.com_podmonitors.yaml", "v1");
+        List<JsonNode> docs = manifests(Files.readString(Repository.path("jobs/kpi-engine/k8s/podmonitor.yaml")));
+        assertThat(docs).hasSize(1);
+        assertThat(docs.get(0).path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(schema.validate(docs.get(0))).isEmpty();
+        ((ObjectNode) docs.get(0).path("spec")).put("podMetricEndpoints", "misspelt");
+        assertThat(schema.validate(docs.get(0))).extracting(ValidationMessage::getMessage)
+                .anyMatch(m -> m.contains("podMetricEndpoints"));
     }
 
     /** The check can fail: a misspelt field, a value outside an enum. */

@@ -55,12 +55,13 @@ class DeployablesTest {
     @Test
     void everyLongRunningServiceRestartsAndKeepsItsDataInAVolume() throws Exception {
         JsonNode services = compose().path("services");
-        for (String name : List.of("kafka", "influxdb", "jobmanager", "taskmanager", "grafana")) {
+        for (String name : List.of("kafka", "influxdb", "jobmanager", "taskmanager", "grafana", "prometheus")) {
             assertThat(services.path(name).path("restart").asText()).as("restart policy of %s", name)
                     .isEqualTo("unless-stopped");
         }
         Map<String, String> dataDirs = Map.of("kafka", "/var/lib/kafka/data", "influxdb", "/var/lib/influxdb",
-                "grafana", "/var/lib/grafana", "jobmanager", "/flink-data", "taskmanager", "/flink-data");
+                "grafana", "/var/lib/grafana", "jobmanager", "/flink-data", "taskmanager", "/flink-data",
+                "prometheus", "/prometheus");
         dataDirs.forEach((name, path) -> {
             List<String> volumes = new ArrayList<>();
             services.path(name).path("volumes").forEach(v -> volumes.add(v.asText()));
@@ -159,5 +160,35 @@ class DeployablesTest {
         }
         assertThat(conf.path("execution.checkpointing.interval").asText()).isNotEmpty();
         assertThat(conf.path("execution.checkpointing.dir").asText()).isNotEmpty();
+    }
+
+    /**
+     * Metrics on both platforms: the same Prometheus reporter in compose's FLINK_PROPERTIES and
+     * in the FlinkDeployment, a container port for it, and a PodMonitor that selects the
+     * deployment's pods by the label the operator gives them and scrapes that port.
+     */
+    @Test
+    void bothPlatformsExportMetricsForPrometheus() throws Exception {
+        String reporter = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+        JsonNode services = compose().path("services");
+        for (String name : List.of("jobmanager", "taskmanager")) {
+            JsonNode props = YAML.readTree(services.path(name).path("environment").path("FLINK_PROPERTIES").asText());
+            assertThat(props.path("metrics.reporter.prom.factory.class").asText()).as(name).isEqualTo(reporter);
+            assertThat(props.path("metrics.reporter.prom.port").asText()).as(name).isEqualTo("9249");
+        }
+        JsonNode deployment = k8s().stream().filter(d -> d.path("kind").asText().equals("FlinkDeployment"))
+                .findFirst().orElseThrow();
+        JsonNode conf = deployment.path("spec").path("flinkConfiguration");
+        assertThat(conf.path("metrics.reporter.prom.factory.class").asText()).isEqualTo(reporter);
+        JsonNode port = deployment.path("spec").path("podTemplate").path("spec").path("containers").get(0)
+                .path("ports").get(0);
+        assertThat(port.path("containerPort").asText()).isEqualTo(conf.path("metrics.reporter.prom.port").asText());
+
+        JsonNode monitor = YAML.readTree(Repository.path("jobs/kpi-engine/k8s/podmonitor.yaml").toFile());
+        assertThat(monitor.path("spec").path("selector").path("matchLabels").path("app").asText())
+                .as("the operator labels the pods app=<FlinkDeployment name>")
+                .isEqualTo(deployment.path("metadata").path("name").asText());
+        assertThat(monitor.path("spec").path("podMetricsEndpoints").get(0).path("port").asText())
+                .isEqualTo(port.path("name").asText());
     }
 }

@@ -404,7 +404,7 @@ class DashboardStructureTest {
 
     @Test
     void alertAnnotationsAndLabelsHoldNoDollarThatGrafanaWouldExpandAsAnEnvironmentVariable() {
-        for (JsonNode rule : GrafanaProvisioning.alertRules()) {
+        for (JsonNode rule : GrafanaProvisioning.allAlertRules()) {
             for (String part : List.of("annotations", "labels")) {
                 rule.path(part).forEach(v -> assertThat(v.asText()).as(rule.path("title") + " " + part)
                         .doesNotContain("$").isNotBlank());

@@ -146,12 +146,28 @@ final class GrafanaProvisioning {
     }
 
     /** Every alert rule of every provisioned rule group. */
-    static List<JsonNode> alertRules() {
+    static List<JsonNode> allAlertRules() {
         List<JsonNode> out = new ArrayList<>();
         for (Path f : yamlFiles(ALERTING)) {
             yaml(f).path("groups").forEach(g -> g.path("rules").forEach(out::add));
         }
         return out;
+    }
+
+    /**
+     * The alert rules on the InfluxDB datasource (the KPIs and SLAs); those on Prometheus (the
+     * engine's health) are {@link EngineHealthQueries}'.
+     */
+    static List<JsonNode> alertRules() {
+        String influx = datasourceUid();
+        return allAlertRules().stream().filter(r -> {
+            for (JsonNode data : r.path("data")) {
+                if (data.path("datasourceUid").asText().equals(influx)) {
+                    return true;
+                }
+            }
+            return false;
+        }).toList();
     }
 
     static List<JsonNode> contactPoints() {

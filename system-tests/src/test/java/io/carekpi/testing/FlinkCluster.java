@@ -30,7 +30,11 @@ import java.util.stream.Stream;
  * Flink's {@code BashJavaUtils}, then {@code StandaloneSessionClusterEntrypoint} and
  * {@code TaskManagerRunner} with {@code --configDir}. Jobs are the cluster jar
  * ({@code target/carekpi-cluster.jar}) uploaded and run through the REST API, as the flink image
- * and the Kubernetes operator submit it. Processes are killed with SIGKILL ({@code kill -9}).
+ * and the Kubernetes operator submit it. Or, as the flink image's {@code standalone-job} and the
+ * operator's application mode run it ({@link #startApplication}), the JobManager is
+ * {@code StandaloneApplicationClusterEntryPoint} and runs the jar from {@code usrlib} itself.
+ * Flink's plugins ({@code flink-cluster/target/plugins}: the Prometheus reporter) are there for a
+ * configuration to use. Processes are killed with SIGKILL ({@code kill -9}).
  */
 public final class FlinkCluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,12 +64,27 @@ public final class FlinkCluster implements AutoCloseable {
     private Process jobManager;
     private final List<Process> taskManagers = new ArrayList<>();
     private int started;
+    /** The JobManager's entry point and what follows its {@code --configDir} and dynamic properties. */
+    private String jobManagerClass = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
+    private List<String> jobManagerArgs = List.of();
+    /** Environment variables every process gets, as a container's {@code environment}. */
+    private Map<String, String> environment = Map.of();
 
     private FlinkCluster(Path home, String classpath, int restPort, List<String> jvmOptions) {
         this.home = home;
         this.classpath = classpath;
         this.restPort = restPort;
         this.jvmOptions = jvmOptions;
+    }
+
+    /** Flink's plugins directory ({@code plugins/metrics-prometheus}), or a failure saying how to get it. */
+    public static Path plugins() {
+        Path plugins = Repository.path("flink-cluster/target/plugins");
+        if (!Files.isDirectory(plugins.resolve("metrics-prometheus"))) {
+            throw new IllegalStateException("no Flink plugins in " + plugins + ": build the module flink-cluster "
+                    + "first (mvn package, or the README's test command)");
+        }
+        return plugins;
     }
 
     /** Flink's distribution jars, or a failure saying how to get them. */
@@ -97,6 +116,27 @@ public final class FlinkCluster implements AutoCloseable {
      * and every TaskManager has registered.
      */
     public static FlinkCluster start(Path home, Map<String, String> settings, int taskManagers) throws Exception {
+        return start(home, settings, taskManagers, null, List.of(), Map.of());
+    }
+
+    /**
+     * An application cluster, as the flink image's {@code standalone-job} starts one: {@code jar} in
+     * {@code home/usrlib}, and the JobManager runs {@code StandaloneApplicationClusterEntryPoint}
+     * with {@code args} ({@code --job-classname} and the program's arguments); it submits the job
+     * itself. Every process gets {@code environment}. Returns when the REST API answers and every
+     * TaskManager has registered.
+     */
+    public static FlinkCluster startApplication(Path home, Map<String, String> settings, int taskManagers, Path jar,
+            List<String> args, Map<String, String> environment) throws Exception {
+        Files.createDirectories(home.resolve("lib"));
+        Files.createDirectories(home.resolve("usrlib"));
+        Files.copy(jar, home.resolve("usrlib").resolve(jar.getFileName()));
+        return start(home, settings, taskManagers, "org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint",
+                args, environment);
+    }
+
+    private static FlinkCluster start(Path home, Map<String, String> settings, int taskManagers, String jobManagerClass,
+            List<String> jobManagerArgs, Map<String, String> environment) throws Exception {
         String classpath;
         try (Stream<Path> jars = Files.list(lib())) {
             classpath = String.join(":", jars.map(Path::toString).sorted().toList());
@@ -157,6 +197,11 @@ public final class FlinkCluster implements AutoCloseable {
             }
         }
         FlinkCluster cluster = new FlinkCluster(home, classpath, restPort, jvmOptions);
+        if (jobManagerClass != null) {
+            cluster.jobManagerClass = jobManagerClass;
+            cluster.jobManagerArgs = jobManagerArgs;
+        }
+        cluster.environment = environment;
         try {
             cluster.startJobManager();
             for (int i = 0; i < taskManagers; i++) {
@@ -176,8 +221,7 @@ public final class FlinkCluster implements AutoCloseable {
 
     /** Starts the JobManager (again, after {@link #killJobManager}); returns when its REST API answers. */
     public void startJobManager() throws Exception {
-        jobManager = launch("jobmanager", "GET_JM_RESOURCE_PARAMS",
-                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+        jobManager = launch("jobmanager", "GET_JM_RESOURCE_PARAMS", jobManagerClass, jobManagerArgs);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (true) {
             try {
@@ -195,7 +239,7 @@ public final class FlinkCluster implements AutoCloseable {
     /** Starts one more TaskManager process. */
     public void startTaskManager() throws Exception {
         taskManagers.add(launch("taskmanager", "GET_TM_RESOURCE_PARAMS",
-                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", List.of()));
     }
 
     /** SIGKILL to the JobManager process (no shutdown hooks, nothing flushed), and waits until it is gone. */
@@ -228,7 +272,7 @@ public final class FlinkCluster implements AutoCloseable {
      * One process as Flink's scripts start it: {@code BashJavaUtils} derives the JVM memory flags
      * and the dynamic memory settings from the configuration, then the entry point runs with them.
      */
-    private Process launch(String kind, String resourceCommand, String mainClass) throws Exception {
+    private Process launch(String kind, String resourceCommand, String mainClass, List<String> args) throws Exception {
         Path confDir = home.resolve("conf");
         Process utils = new ProcessBuilder(java(), "-cp", classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils",
                 resourceCommand, "--configDir", confDir.toString()).redirectErrorStream(true).start();
@@ -249,8 +293,14 @@ public final class FlinkCluster implements AutoCloseable {
         cmd.addAll(List.of("-Dlog.file=" + log, "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri(),
                 "-cp", classpath, mainClass, "--configDir", confDir.toString()));
         cmd.addAll(List.of(results.get(1).split("\\s+")));
+        cmd.addAll(args);
         Files.writeString(home.resolve("log").resolve(name + ".out"), String.join(" ", cmd) + "\n");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        // as the scripts export them: where plugins are, and (for usrlib) where Flink's home is
+        builder.environment().put("FLINK_PLUGINS_DIR", plugins().toString());
+        builder.environment().put("FLINK_LIB_DIR", home.resolve("lib").toString());
+        builder.environment().putAll(environment);
+        Process p = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("log").resolve(name + ".out").toFile()))
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "kill " + name));
