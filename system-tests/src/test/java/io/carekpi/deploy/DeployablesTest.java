@@ -151,6 +151,8 @@ class DeployablesTest {
                 .asText()).as("volumes writable by the flink user").isEqualTo(FLINK_UID);
         assertThat(Files.readString(Repository.path("jobs/kpi-engine/k8s/flinkdeployment.yaml")))
                 .as("the operator version v2_2 needs").contains("Flink Kubernetes Operator 1.13");
+        assertThat(deployment.path("spec").path("image").asText()).as("an image a cluster can pull: with its registry")
+                .matches("[a-z0-9.-]+\\.[a-z]+(:[0-9]+)?/[a-z0-9/._-]+:[0-9A-Za-z._-]+");
         // flinkConfiguration decides what the job's command line leaves out (RuntimeSettingsTest,
         // ClusterFaultsITCase): the arguments must not set it again, differently
         String args = deployment.path("spec").path("job").path("args").toString();
