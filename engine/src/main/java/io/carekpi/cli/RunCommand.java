@@ -2,6 +2,9 @@ package io.carekpi.cli;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.connectors.kafka.KafkaSettings;
+import io.carekpi.connectors.kafka.SchemaRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import io.carekpi.jobs.LiveJob;
 import io.carekpi.jobs.RuntimeSettings;
@@ -10,6 +13,9 @@ import java.util.concurrent.Callable;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -18,6 +24,8 @@ import picocli.CommandLine.Option;
                 "(and InfluxDB when --influx-url or INFLUX_URL is set). On a Flink cluster submit the cluster jar",
                 "with this same argument list (see jobs/kpi-engine/README.md)."})
 final class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Mixin KafkaOptions kafkaOptions;
 
     @Option(names = "--config", description = "YAML job configuration, e.g. jobs/kpi-engine/config.yaml.")
@@ -39,6 +47,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bounded", description = "Stop at the offsets that are latest at start (catch-up runs).")
     boolean bounded;
 
+    /** How the outputs are encoded on Kafka. */
+    enum OutputFormat { SINGLE_OBJECT, CONFLUENT }
+
+    @Option(names = "--schema-registry-url", defaultValue = "${env:SCHEMA_REGISTRY_URL}", paramLabel = "URL",
+            description = "A schema registry (env SCHEMA_REGISTRY_URL), as Apicurio Registry's client speaks to it: "
+                    + "http://HOST:8080/apis/registry/v2. Input in the Confluent wire format (magic byte 0 + schema "
+                    + "id) is then read with its writer schema; without it such input is dead-lettered.")
+    String schemaRegistryUrl;
+
+    @Option(names = "--schema-registry-property", paramLabel = "KEY=VALUE",
+            description = "A setting of the registry's serdes, e.g. apicurio.auth.username=... (repeatable); VALUE "
+                    + "may be ${env:NAME}.")
+    Map<String, String> schemaRegistryProperties = new LinkedHashMap<>();
+
+    @Option(names = "--output-format", defaultValue = "SINGLE_OBJECT",
+            description = "Encoding of care.kpi, care.sla, care.conversations and care.queue: SINGLE_OBJECT (Avro "
+                    + "single-object encoding, default) or CONFLUENT (the Confluent wire format, schemas registered "
+                    + "under <topic>-value in the --schema-registry-url registry; docs/operations.md).")
+    OutputFormat outputFormat;
+
     @Mixin RuntimeSettings runtime;
 
     @Override
@@ -53,11 +81,24 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The Kafka settings of the job: every {@code --kafka-property} reaches every client. */
+    /**
+     * The Kafka settings of the job: every {@code --kafka-property} reaches every client; the
+     * schema registry, if one is given.
+     */
     KafkaSettings kafkaSettings(UnaryOperator<String> environment) {
         KafkaSettings kafka = KafkaSettings.defaults(kafkaOptions.bootstrapServers).withGuarantee(delivery)
                 .withPrefix(topicPrefix);
         kafka.clientProperties().putAll(kafkaOptions.clientProperties(environment));
-        return kafka;
+        boolean confluent = outputFormat == OutputFormat.CONFLUENT;
+        if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
+            if (confluent) {
+                throw new ParameterException(spec.commandLine(),
+                        "--output-format CONFLUENT needs a schema registry: --schema-registry-url (or SCHEMA_REGISTRY_URL)");
+            }
+            return kafka;
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        schemaRegistryProperties.forEach((k, v) -> properties.put(k, RuntimeSettings.resolveEnv(v, environment)));
+        return kafka.withSchemaRegistry(new SchemaRegistry(schemaRegistryUrl, properties, confluent));
     }
 }

@@ -20,7 +20,9 @@ import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * The Avro binary forms of {@link InteractionEvent} on Kafka: single-object encoding (header
- * {@code C3 01} + schema fingerprint, so writers may evolve the schema) or the bare record.
+ * {@code C3 01} + schema fingerprint, so writers may evolve the schema), the Confluent Schema
+ * Registry wire format (magic byte {@code 00} + the 4-byte id of the writer schema in a registry,
+ * read when the job is given one: {@link WriterSchemas}), or the bare record.
  *
  * <p>A single-object record is read with the schema its fingerprint names, resolved to the compiled
  * one, when that schema is a released version ({@link #RELEASED}, kept in {@code schemas/history/}):
@@ -85,6 +87,23 @@ public final class EventAvro {
         return bytes.length >= 10 && (bytes[0] & 0xff) == 0xC3 && bytes[1] == 0x01;
     }
 
+    /**
+     * The Confluent wire format: magic byte 0, then a 4-byte schema id. A bare record never starts
+     * with 0 (its first field, {@code eventId}, is a non-empty string: its length comes first).
+     */
+    public static boolean isConfluentFramed(byte[] bytes) {
+        return bytes.length >= 5 && bytes[0] == 0;
+    }
+
+    /** The schema id of a record in the Confluent wire format. */
+    public static int confluentSchemaId(byte[] bytes) {
+        return ByteBuffer.wrap(bytes, 1, 4).getInt();
+    }
+
+    /** Datum readers from a registry's writer schemas to the compiled one, per thread and schema. */
+    private static final ThreadLocal<java.util.Map<Schema, SpecificDatumReader<InteractionEvent>>> REGISTRY_READERS =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+
     /** The schemas of {@link #RELEASED}, in that order. */
     public static List<Schema> releasedSchemas() {
         return RELEASED_SCHEMAS;
@@ -122,6 +141,41 @@ public final class EventAvro {
     /** {@link #decode(byte[])} with another single-object decoder (tests: other known writer schemas). */
     public static InteractionEvent decode(byte[] bytes, BinaryMessageDecoder<InteractionEvent> singleObject)
             throws InvalidEventException {
+        return decode(bytes, singleObject, null);
+    }
+
+    /**
+     * {@link #decode(byte[])}, and records in the Confluent wire format with their writer schema
+     * from {@code registry} (null: none, and such a record is a dead letter that says so).
+     */
+    public static InteractionEvent decode(byte[] bytes, WriterSchemas registry) throws InvalidEventException {
+        return decode(bytes, SINGLE_OBJECT, registry);
+    }
+
+    private static InteractionEvent decode(byte[] bytes, BinaryMessageDecoder<InteractionEvent> singleObject,
+            WriterSchemas registry) throws InvalidEventException {
+        if (isConfluentFramed(bytes)) {
+            int id = confluentSchemaId(bytes);
+            if (registry == null) {
+                throw new InvalidEventException("Confluent Schema Registry wire format (magic byte 0, schema id " + id
+                        + "): the job reads it when given the registry (run --schema-registry-url)");
+            }
+            Schema writer = registry.byId(id);
+            SpecificDatumReader<InteractionEvent> reader = REGISTRY_READERS.get().computeIfAbsent(writer,
+                    w -> new SpecificDatumReader<>(w, InteractionEvent.getClassSchema()));
+            try {
+                BinaryDecoder d = DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null);
+                InteractionEvent e = reader.read(null, d);
+                if (!d.isEnd()) {
+                    throw new InvalidEventException("Avro record of schema id " + id + " has " + bytes.length
+                            + " bytes, trailing bytes after the record");
+                }
+                return e;
+            } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
+                     | IllegalArgumentException | ClassCastException e) {
+                throw new InvalidEventException("undecodable Avro record of schema id " + id + ": " + e, e);
+            }
+        }
         try {
             if (isSingleObject(bytes)) {
                 // Read from a stream (Avro reads it unbuffered) to see what is left after the record.

@@ -14,7 +14,7 @@ import java.time.Instant;
  * of an Avro container file ({@link #accept}), is decoded and validated into a {@link Decoded}: the
  * event with its input position, or a {@link Rejection} with the reason. Every source uses it (the
  * Kafka source, the JSON Lines and Avro file formats), so every input is held to the same rules.
- * Never throws for bad input.
+ * Never throws for bad input (only when a schema registry it needs is unavailable).
  */
 public final class EventDecoder implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -27,10 +27,13 @@ public final class EventDecoder implements Serializable {
     /** The instant the future-time bound is relative to, or {@link #WALL_CLOCK}, or {@link #UNBOUNDED}. */
     private final long reference;
     private final String referenceName;
+    /** Writer schemas of records in the Confluent wire format, or null. */
+    private final WriterSchemas registry;
 
-    private EventDecoder(long reference, String referenceName) {
+    private EventDecoder(long reference, String referenceName, WriterSchemas registry) {
         this.reference = reference;
         this.referenceName = referenceName;
+        this.registry = registry;
     }
 
     /**
@@ -38,7 +41,15 @@ public final class EventDecoder implements Serializable {
      * rejected before it can drag the watermark ahead and make every later event late.
      */
     public static EventDecoder live() {
-        return new EventDecoder(WALL_CLOCK, "the clock");
+        return live(null);
+    }
+
+    /**
+     * {@link #live()}, reading records in the Confluent wire format with their writer schemas from
+     * {@code registry} (null: none; such records are dead letters).
+     */
+    public static EventDecoder live(WriterSchemas registry) {
+        return new EventDecoder(WALL_CLOCK, "the clock", registry);
     }
 
     /**
@@ -47,8 +58,8 @@ public final class EventDecoder implements Serializable {
      * future-time bound (a replay's watermark does not follow the clock).
      */
     public static EventDecoder replay(Instant asOf) {
-        return asOf == null ? new EventDecoder(UNBOUNDED, null)
-                : new EventDecoder(asOf.toEpochMilli(), "the as-of instant " + asOf);
+        return asOf == null ? new EventDecoder(UNBOUNDED, null, null)
+                : new EventDecoder(asOf.toEpochMilli(), "the as-of instant " + asOf, null);
     }
 
     private String timeProblem(InteractionEvent e) {
@@ -56,11 +67,18 @@ public final class EventDecoder implements Serializable {
         return EventValidator.timeProblem(e, now, referenceName);
     }
 
-    /** Decodes and validates one input record. */
+    /**
+     * Decodes and validates one input record.
+     *
+     * @throws WriterSchemas.RegistryUnavailableException if the schema registry a record needs
+     *     cannot be asked: not the record's fault, so not a dead letter
+     */
     public Decoded decode(RawInput raw) {
         InteractionEvent e;
         try {
-            e = raw.text() != null ? EventJson.decode(raw.text()) : EventAvro.decode(raw.bytes());
+            e = raw.text() != null ? EventJson.decode(raw.text()) : EventAvro.decode(raw.bytes(), registry);
+        } catch (WriterSchemas.RegistryUnavailableException ex) {
+            throw ex;
         } catch (InvalidEventException | RuntimeException ex) {
             return Decoded.rejected(Rejection.of(raw, ex.getMessage() != null ? ex.getMessage() : ex.toString()));
         }

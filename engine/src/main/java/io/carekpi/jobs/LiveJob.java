@@ -12,6 +12,7 @@ import io.carekpi.schema.ConversationSummary;
 import io.carekpi.schema.KpiSnapshot;
 import io.carekpi.schema.QueueGauge;
 import io.carekpi.schema.SlaEvent;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -49,19 +50,25 @@ public final class LiveJob {
         CareKpiTopology.Outputs out = CareKpiTopology.build(beforeTopology.apply(decoded), config,
                 CareKpiTopology.Mode.LIVE);
 
+        if (kafka.schemaRegistry() != null && kafka.schemaRegistry().confluentOutputs()) {
+            kafka.schemaRegistry().registerOutputSchemas(Map.of(kafka.kpiTopic(), KpiSnapshot.getClassSchema(),
+                    kafka.slaTopic(), SlaEvent.getClassSchema(), kafka.conversationsTopic(),
+                    ConversationSummary.getClassSchema(), kafka.queueTopic(), QueueGauge.getClassSchema()));
+        }
         out.kpis().sinkTo(KafkaConnectors.sink(kafka,
-                        new AvroRecordSerializer<KpiSnapshot>(kafka.kpiTopic(), LiveJob::kpiKey), "kpi"))
+                        new AvroRecordSerializer<KpiSnapshot>(kafka.kpiTopic(), LiveJob::kpiKey, kafka.schemaRegistry()), "kpi"))
                 .name("care.kpi").uid("sink-kafka-kpi");
         out.sla().sinkTo(KafkaConnectors.sink(kafka,
-                        new AvroRecordSerializer<SlaEvent>(kafka.slaTopic(), SlaEvent::getConversationId), "sla"))
+                        new AvroRecordSerializer<SlaEvent>(kafka.slaTopic(), SlaEvent::getConversationId,
+                                kafka.schemaRegistry()), "sla"))
                 .name("care.sla").uid("sink-kafka-sla");
         out.conversations().sinkTo(KafkaConnectors.sink(kafka,
                         new AvroRecordSerializer<ConversationSummary>(kafka.conversationsTopic(),
-                                ConversationSummary::getConversationId), "conversations"))
+                                ConversationSummary::getConversationId, kafka.schemaRegistry()), "conversations"))
                 .name("care.conversations").uid("sink-kafka-conversations");
         out.gauges().sinkTo(KafkaConnectors.sink(kafka,
                         new AvroRecordSerializer<QueueGauge>(kafka.queueTopic(),
-                                g -> g.getChannel() + "|" + g.getQueue()), "queue"))
+                                g -> g.getChannel() + "|" + g.getQueue(), kafka.schemaRegistry()), "queue"))
                 .name("care.queue").uid("sink-kafka-queue");
         out.rejected().sinkTo(KafkaConnectors.sink(kafka, new DeadLetterSerializer(kafka.dlqTopic(), "rejected"),
                         "dlq"))

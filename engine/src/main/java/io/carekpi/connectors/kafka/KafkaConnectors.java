@@ -37,7 +37,8 @@ public final class KafkaConnectors {
                 .setTopics(s.eventsTopic())
                 .setGroupId(s.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new KafkaEventDeserializer())
+                .setDeserializer(new KafkaEventDeserializer(
+                        s.schemaRegistry() == null ? null : new RegistryWriterSchemas(s.schemaRegistry())))
                 .setProperties(p);
         if (bounded) {
             b.setBounded(OffsetsInitializer.latest());

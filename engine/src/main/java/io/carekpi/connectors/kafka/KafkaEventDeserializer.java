@@ -3,6 +3,7 @@ package io.carekpi.connectors.kafka;
 import io.carekpi.events.Decoded;
 import io.carekpi.events.RawInput;
 import io.carekpi.io.EventDecoder;
+import io.carekpi.io.WriterSchemas;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -18,7 +19,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class KafkaEventDeserializer implements KafkaRecordDeserializationSchema<Decoded> {
     private static final long serialVersionUID = 1L;
 
-    private final EventDecoder decoder = EventDecoder.live();
+    private final EventDecoder decoder;
+
+    /** Single-object encoding and bare records only. */
+    public KafkaEventDeserializer() {
+        this(null);
+    }
+
+    /** Also records in the Confluent wire format, with their writer schemas from {@code registry} (null: none). */
+    public KafkaEventDeserializer(WriterSchemas registry) {
+        this.decoder = EventDecoder.live(registry);
+    }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {

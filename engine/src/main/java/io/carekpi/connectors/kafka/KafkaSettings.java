@@ -20,7 +20,16 @@ public record KafkaSettings(
         String queueTopic,
         String groupId,
         String transactionalIdPrefix,
-        DeliveryGuarantee deliveryGuarantee) implements Serializable {
+        DeliveryGuarantee deliveryGuarantee,
+        SchemaRegistry schemaRegistry) implements Serializable {
+
+    /** Settings without a schema registry: single-object encoding in and out. */
+    public KafkaSettings(String bootstrapServers, Properties clientProperties, String eventsTopic, String kpiTopic,
+            String slaTopic, String conversationsTopic, String dlqTopic, String queueTopic, String groupId,
+            String transactionalIdPrefix, DeliveryGuarantee deliveryGuarantee) {
+        this(bootstrapServers, clientProperties, eventsTopic, kpiTopic, slaTopic, conversationsTopic, dlqTopic,
+                queueTopic, groupId, transactionalIdPrefix, deliveryGuarantee, null);
+    }
 
     public static final String EVENTS = "care.events";
     public static final String KPI = "care.kpi";
@@ -51,7 +60,16 @@ public record KafkaSettings(
 
     public KafkaSettings withGuarantee(DeliveryGuarantee g) {
         return new KafkaSettings(bootstrapServers, clientProperties, eventsTopic, kpiTopic, slaTopic,
-                conversationsTopic, dlqTopic, queueTopic, groupId, transactionalIdPrefix, g);
+                conversationsTopic, dlqTopic, queueTopic, groupId, transactionalIdPrefix, g, schemaRegistry);
+    }
+
+    /**
+     * With a schema registry (null: none): input in the Confluent wire format is read, and, if it
+     * says so, the outputs are written in it ({@link SchemaRegistry}).
+     */
+    public KafkaSettings withSchemaRegistry(SchemaRegistry registry) {
+        return new KafkaSettings(bootstrapServers, clientProperties, eventsTopic, kpiTopic, slaTopic,
+                conversationsTopic, dlqTopic, queueTopic, groupId, transactionalIdPrefix, deliveryGuarantee, registry);
     }
 
     /**
@@ -62,7 +80,7 @@ public record KafkaSettings(
     public KafkaSettings withPrefix(String prefix) {
         return new KafkaSettings(bootstrapServers, clientProperties, prefix + eventsTopic, prefix + kpiTopic,
                 prefix + slaTopic, prefix + conversationsTopic, prefix + dlqTopic, prefix + queueTopic,
-                prefix + groupId, prefix + transactionalIdPrefix, deliveryGuarantee);
+                prefix + groupId, prefix + transactionalIdPrefix, deliveryGuarantee, schemaRegistry);
     }
 
     /** A copy of the pass-through client properties. */
