@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
@@ -39,14 +38,9 @@ class ConfluentWireFormatTest {
     };
 
     private static byte[] framed(int id, Schema schema) throws IOException {
-        GenericData.Record r = new GenericData.Record(schema);
+        GenericRecord r = SchemaEvolutionTest.record(schema);
         r.put("eventId", "e-" + id);
         r.put("occurredAt", AT.toEpochMilli());
-        r.put("conversationId", "c-1");
-        r.put("customerId", "u-1");
-        r.put("channel", new GenericData.EnumSymbol(schema.getField("channel").schema(), "SMS"));
-        r.put("type", new GenericData.EnumSymbol(schema.getField("type").schema(), "CONVERSATION_OPENED"));
-        r.put("queue", "billing");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.write(ByteBuffer.allocate(4).putInt(id).array());

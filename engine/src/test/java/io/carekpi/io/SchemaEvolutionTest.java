@@ -126,7 +126,7 @@ class SchemaEvolutionTest {
     }
 
     /** A record of {@code schema} (any version) as a producer on that version would write it. */
-    private static GenericRecord record(Schema schema) {
+    static GenericRecord record(Schema schema) {
         GenericData.Record r = new GenericData.Record(schema);
         r.put("eventId", "e-1");
         r.put("occurredAt", AT.toEpochMilli());

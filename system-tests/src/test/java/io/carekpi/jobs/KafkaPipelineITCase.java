@@ -61,7 +61,8 @@ class KafkaPipelineITCase {
         }
     }
 
-    private static List<InteractionEvent> sampleEvents() throws Exception {
+    /** The valid events of the committed sample (jobs/replay/sample-events.jsonl). */
+    static List<InteractionEvent> sampleEvents() throws Exception {
         List<InteractionEvent> events = new ArrayList<>();
         for (String line : Files.readAllLines(Repository.path("jobs/replay/sample-events.jsonl"))) {
             try {

@@ -13,8 +13,6 @@ import io.carekpi.connectors.kafka.DeadLetterSerializer;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.connectors.kafka.SchemaRegistry;
 import io.carekpi.io.EventAvro;
-import io.carekpi.io.EventJson;
-import io.carekpi.kpi.EventValidator;
 import io.carekpi.schema.InteractionEvent;
 import io.carekpi.schema.KpiSnapshot;
 import io.carekpi.schema.SlaEvent;
@@ -73,17 +71,7 @@ class SchemaRegistryITCase {
     @Test
     void confluentFramedInputAndOutputsThroughARealRegistryEqualTheReplay() throws Exception {
         EngineConfig config = EngineConfig.load(Repository.path("jobs/kpi-engine/config.yaml"));
-        List<InteractionEvent> events = new ArrayList<>();
-        for (String line : Files.readAllLines(Repository.path("jobs/replay/sample-events.jsonl"))) {
-            try {
-                InteractionEvent e = EventJson.decode(line);
-                if (EventValidator.problem(e) == null) {
-                    events.add(e);
-                }
-            } catch (Exception invalid) {
-                // only valid events here
-            }
-        }
+        List<InteractionEvent> events = KafkaPipelineITCase.sampleEvents();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"));
                 LocalSchemaRegistry registry = LocalSchemaRegistry.start(dir.resolve("registry"))) {
             SchemaRegistry settings = new SchemaRegistry(registry.url(), Map.of(), true);

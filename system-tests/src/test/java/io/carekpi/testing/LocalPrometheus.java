@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -104,13 +105,8 @@ public final class LocalPrometheus implements AutoCloseable {
 
     /** The scrape targets and their health ({@code /api/v1/targets}'s active targets). */
     public List<JsonNode> targets() throws IOException, InterruptedException {
-        JsonNode body = JSON.readTree(get("/api/v1/targets").body());
-        return List.copyOf(iterate(body.path("data").path("activeTargets")));
-    }
-
-    private static List<JsonNode> iterate(JsonNode array) {
-        java.util.ArrayList<JsonNode> out = new java.util.ArrayList<>();
-        array.forEach(out::add);
+        List<JsonNode> out = new ArrayList<>();
+        JSON.readTree(get("/api/v1/targets").body()).path("data").path("activeTargets").forEach(out::add);
         return out;
     }
 
@@ -125,13 +121,6 @@ public final class LocalPrometheus implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.stop(process);
     }
 }
