@@ -49,6 +49,9 @@ class ClusterFaultsITCase {
                 "high-availability.zookeeper.quorum", zooKeeper.connectString(),
                 "high-availability.storageDir", dir.resolve("ha").toUri().toString(),
                 "high-availability.cluster-id", "carekpi-test",
+                // a killed JobManager's leadership lapses with its ZooKeeper session: 15 s here
+                // instead of Flink's 60 s default, so the restarted one takes over sooner
+                "high-availability.zookeeper.client.session-timeout", "15000",
                 // what a FlinkDeployment's flinkConfiguration sets; the runs below give their own
                 "execution.checkpointing.interval", "3 s",
                 "execution.checkpointing.dir", dir.resolve("cluster-checkpoints").toUri().toString(),
