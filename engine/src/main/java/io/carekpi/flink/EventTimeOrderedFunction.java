@@ -164,7 +164,9 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
         } else if (next == t) {
             next = fire(t, List.of(), ctx, out);
         }
-        if (endOfInput && buffer.isEmpty()) {
+        // (the buffer asked only when a deadline is due: on RocksDB isEmpty seeks past every
+        // element removed, 20 % of a profiled bounded run's end of input)
+        if (endOfInput && next != Long.MAX_VALUE && next <= asOf && buffer.isEmpty()) {
             while (next != Long.MAX_VALUE && next <= asOf) {
                 next = fire(next, List.of(), ctx, out);
             }

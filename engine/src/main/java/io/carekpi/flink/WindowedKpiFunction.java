@@ -84,6 +84,12 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
      */
     private transient MapState<Long, Boolean> dirty;
     private transient ValueState<Long> earlyTimer;
+    /**
+     * How many windows {@link #accumulators} holds, so that the last one's removal is known without
+     * asking the map (on RocksDB, {@code isEmpty} seeks past every deleted window: 4 % of a
+     * profiled run). Absent in state from builds before it: counted from the map once then.
+     */
+    private transient ValueState<Integer> windowCount;
     /** Live mode: until when (processing time) the grouping's next change waits: last emission + interval. */
     private transient ValueState<Long> quietUntil;
     private transient Counter lateFacts;
@@ -107,6 +113,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
                 TypeInformation.of(WindowAccumulator.class)));
         dirty = getRuntimeContext().getMapState(new MapStateDescriptor<>("dirty", Types.LONG, Types.BOOLEAN));
         earlyTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("earlyTimer", Types.LONG));
+        windowCount = getRuntimeContext().getState(new ValueStateDescriptor<>("windowCount", Types.INT));
         quietUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("quietUntil", Types.LONG));
         lateFacts = getRuntimeContext().getMetricGroup().counter("lateFacts");
         revisionFloor = live ? revisionFloor(
@@ -148,6 +155,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
                 acc.queue = cell.queue;
                 ctx.timerService().registerEventTimeTimer(last);
                 ctx.timerService().registerEventTimeTimer(last + retentionMs);
+                windowCount.update(windows() + 1);
             }
             acc.counters.merge(cell.counters);
             if (!acc.dirty) {
@@ -214,18 +222,37 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
                     // end of a bounded input, where processing-time timers no longer fire).
                     emit(expired, acc, out);
                 }
-                accumulators.remove(expired.encode());
-                dirty.remove(expired.encode());
+                if (acc != null) {
+                    int left = windows() - 1;
+                    accumulators.remove(expired.encode());
+                    dirty.remove(expired.encode());
+                    if (left > 0) {
+                        windowCount.update(left);
+                    } else {
+                        windowCount.clear();
+                        Long early = earlyTimer.value();
+                        if (early != null) {
+                            ctx.timerService().deleteProcessingTimeTimer(early);
+                            earlyTimer.clear();
+                        }
+                        quietUntil.clear();
+                    }
+                }
             }
         }
-        Long early = earlyTimer.value();
-        if (accumulators.isEmpty()) {
-            if (early != null) {
-                ctx.timerService().deleteProcessingTimeTimer(early);
-                earlyTimer.clear();
+    }
+
+    /** The windows {@link #accumulators} holds (counted once for state of earlier builds). */
+    private int windows() throws Exception {
+        Integer n = windowCount.value();
+        if (n == null) {
+            int counted = 0;
+            for (Long ignored : accumulators.keys()) {
+                counted++;
             }
-            quietUntil.clear();
+            return counted;
         }
+        return n;
     }
 
     private void emit(WindowKey window, WindowAccumulator acc, Collector<KpiSnapshot> out) throws Exception {

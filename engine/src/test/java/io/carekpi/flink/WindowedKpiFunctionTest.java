@@ -149,6 +149,25 @@ class WindowedKpiFunctionTest {
         assertThat(harness.numKeyedStateEntries()).as("no window is opened for it").isZero();
     }
 
+    /** The grouping's state goes with its last window, not before: windows are counted, not looked up. */
+    @Test
+    void theGroupingsStateGoesWithItsLastWindowOnly() throws Exception {
+        long retention = config.kpiRetention.toMillis();
+        fact(T0 + 1000, FactKind.OPENED, 0);
+        fact(T0 + 61 * MIN, FactKind.OPENED, 0); // the next hour: two 1m and two 1h windows in all
+        harness.setProcessingTime(5000);
+        // past the first hour's windows and their retention, not the second's
+        harness.processWatermark(T0 + 60 * MIN + retention);
+        assertThat(harness.numKeyedStateEntries()).as("the second hour's windows are kept").isPositive();
+        fact(T0 + 62 * MIN, FactKind.OPENED, 0);
+        harness.setProcessingTime(10_000);
+        assertThat(minuteSnapshots()).as("early revisions go on for the windows kept")
+                .anyMatch(k -> k.getWindowStart().toEpochMilli() == T0 + 62 * MIN);
+        harness.processWatermark(T0 + 120 * MIN + retention);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     @Test
     void aLateFactGoesToTheLateOutputForTheWindowsGoneAndIntoTheWindowsStillKept() throws Exception {
         fact(T0 + 1000, FactKind.FCR_CANDIDATE, 0);

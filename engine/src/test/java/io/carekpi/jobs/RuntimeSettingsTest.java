@@ -3,10 +3,13 @@ package io.carekpi.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.CompressionType;
 import picocli.CommandLine;
 
 /**
@@ -36,6 +39,25 @@ class RuntimeSettingsTest {
         assertThat(job.getOptional(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER)).isEmpty();
         assertThat(job.getOptional(StateBackendOptions.STATE_BACKEND)).isEmpty();
         assertThat(job.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).as("RocksDB checkpoints incrementally").isTrue();
+    }
+
+    /** RocksDB as shipped: LZ4 and bloom filters, unless the cluster chose; nothing of it on the heap backend. */
+    @Test
+    void rocksDbIsTunedAsShippedUnlessTheClusterSaysOtherwise() {
+        Configuration job = parse("--state-backend", "rocksdb").configuration(new Configuration());
+        assertThat(job.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL))
+                .containsExactly(CompressionType.LZ4_COMPRESSION);
+        assertThat(job.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+
+        Configuration cluster = new Configuration();
+        cluster.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(CompressionType.ZSTD_COMPRESSION));
+        cluster.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, false);
+        Configuration chosen = parse("--state-backend", "rocksdb").configuration(cluster);
+        assertThat(chosen.getOptional(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).isEmpty();
+        assertThat(chosen.getOptional(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isEmpty();
+
+        Configuration heap = parse().configuration(new Configuration());
+        assertThat(heap.getOptional(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isEmpty();
     }
 
     @Test

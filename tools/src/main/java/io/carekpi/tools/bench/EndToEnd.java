@@ -546,10 +546,7 @@ public final class EndToEnd {
     private static org.apache.flink.configuration.Configuration freshMetrics() {
         org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
         c.set(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(50));
-        String prefix = "carekpi.bench.flink.";
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(prefix))
-                .forEach(k -> c.setString(k.substring(prefix.length()), System.getProperty(k)));
-        return c;
+        return ExperimentSettings.apply(c);
     }
 
     /**

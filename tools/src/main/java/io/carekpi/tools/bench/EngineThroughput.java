@@ -3,6 +3,7 @@ package io.carekpi.tools.bench;
 import io.carekpi.config.EngineConfig;
 import io.carekpi.flink.CareKpiTopology;
 import io.carekpi.flink.LiveWatermarks;
+import io.carekpi.jobs.RuntimeSettings;
 import io.carekpi.events.Decoded;
 import io.carekpi.events.RawInput;
 import io.carekpi.io.EventDecoder;
@@ -33,6 +34,10 @@ public final class EngineThroughput {
     public static long runMillis(EngineConfig config, int parallelism, String stateBackend, long n) throws Exception {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
+        if ("rocksdb".equals(stateBackend)) {
+            RuntimeSettings.shippedRocksDb(conf, new Configuration()); // as carekpi run sets it up
+        }
+        ExperimentSettings.apply(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         CareKpiTopology.configureLive(env);
         DataStream<Decoded> raw = env.fromSource(
