@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.carekpi.connectors.kafka.KafkaSettings;
 import io.carekpi.grafana.EngineHealthQueries;
+import io.carekpi.testing.ChildProcesses;
 import io.carekpi.testing.FlinkCluster;
 import io.carekpi.testing.LocalInflux;
 import io.carekpi.testing.LocalPrometheus;
 import io.carekpi.testing.RealTimeTraffic;
 import io.carekpi.testing.Repository;
 import io.carekpi.tools.broker.LocalKafkaBroker;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,7 +86,7 @@ class ComposeStackITCase {
             createTopicsAsKafkaInitDoes(services.path("kafka-init"), broker.bootstrapServers());
             influx.createDatabase(services.path("influxdb").path("environment").path("INFLUXDB_DB").asText());
 
-            int metricsPort = freePort();
+            int metricsPort = ChildProcesses.freePort();
             Map<String, String> settings = new LinkedHashMap<>();
             settings.putAll(flinkProperties(services.path("jobmanager")));
             settings.putAll(flinkProperties(services.path("taskmanager")));
@@ -247,11 +247,5 @@ class ComposeStackITCase {
             out.add(m.group(1));
         }
         return out;
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,11 +140,11 @@ public final class FlinkCluster implements AutoCloseable {
         try (Stream<Path> jars = Files.list(lib())) {
             classpath = String.join(":", jars.map(Path::toString).sorted().toList());
         }
-        int restPort = freePort();
+        int restPort = ChildProcesses.freePort();
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("env.java.default-opts.all", JAVA_17_OPTIONS);
         conf.put("jobmanager.rpc.address", "127.0.0.1");
-        conf.put("jobmanager.rpc.port", String.valueOf(freePort()));
+        conf.put("jobmanager.rpc.port", String.valueOf(ChildProcesses.freePort()));
         conf.put("jobmanager.bind-host", "127.0.0.1");
         conf.put("taskmanager.bind-host", "127.0.0.1");
         conf.put("taskmanager.host", "127.0.0.1");
@@ -481,11 +480,6 @@ public final class FlinkCluster implements AutoCloseable {
         boolean holds() throws Exception;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {

@@ -3,7 +3,6 @@ package io.carekpi.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -50,10 +49,7 @@ public final class LocalPrometheus implements AutoCloseable {
         Files.createDirectories(dir.resolve("data"));
         Path file = dir.resolve("prometheus.yml");
         Files.writeString(file, config);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ChildProcesses.freePort();
         Process p = new ProcessBuilder(binary, "--config.file=" + file, "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();

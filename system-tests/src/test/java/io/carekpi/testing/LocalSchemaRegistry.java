@@ -1,7 +1,6 @@
 package io.carekpi.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,10 +42,7 @@ public final class LocalSchemaRegistry implements AutoCloseable {
 
     public static LocalSchemaRegistry start(Path dir) throws Exception {
         Path jar = runner();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ChildProcesses.freePort();
         Files.createDirectories(dir);
         Path log = dir.resolve("schema-registry.log");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

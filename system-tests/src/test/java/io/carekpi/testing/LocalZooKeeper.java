@@ -2,7 +2,6 @@ package io.carekpi.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.zookeeper.server.ServerCnxnFactory;
@@ -20,10 +19,7 @@ public final class LocalZooKeeper implements AutoCloseable {
 
     public static LocalZooKeeper start(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = ChildProcesses.freePort();
         ZooKeeperServer server = new ZooKeeperServer(dir.resolve("snapshots").toFile(), dir.resolve("log").toFile(), 2000);
         ServerCnxnFactory factory = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", port), 100);
         factory.startup(server);
