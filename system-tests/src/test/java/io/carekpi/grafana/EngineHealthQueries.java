@@ -41,16 +41,7 @@ public final class EngineHealthQueries {
 
     /** The provisioned Prometheus datasource (there is exactly one). */
     static JsonNode prometheusDatasource() {
-        List<JsonNode> found = new ArrayList<>();
-        for (Path f : GrafanaProvisioning.yamlFiles(GrafanaProvisioning.DATASOURCES)) {
-            GrafanaProvisioning.yaml(f).path("datasources").forEach(ds -> {
-                if (ds.path("type").asText().equals("prometheus")) {
-                    found.add(ds);
-                }
-            });
-        }
-        assertThat(found).as("provisioned prometheus datasources").hasSize(1);
-        return found.get(0);
+        return GrafanaProvisioning.datasource("prometheus");
     }
 
     /** Every PromQL query of the dashboard's panels and of the rules, by where it is. */

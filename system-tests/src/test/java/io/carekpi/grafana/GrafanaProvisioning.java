@@ -111,18 +111,23 @@ final class GrafanaProvisioning {
 
     /** The provisioned InfluxDB datasource (there is exactly one). */
     static JsonNode influxDatasource() {
-        List<JsonNode> influx = new ArrayList<>();
+        return datasource("influxdb");
+    }
+
+    /** The provisioned datasource of a type (there must be exactly one). */
+    static JsonNode datasource(String type) {
+        List<JsonNode> found = new ArrayList<>();
         for (Path f : yamlFiles(DATASOURCES)) {
             yaml(f).path("datasources").forEach(ds -> {
-                if (ds.path("type").asText().equals("influxdb")) {
-                    influx.add(ds);
+                if (ds.path("type").asText().equals(type)) {
+                    found.add(ds);
                 }
             });
         }
-        if (influx.size() != 1) {
-            throw new AssertionError("expected one provisioned influxdb datasource, found " + influx.size());
+        if (found.size() != 1) {
+            throw new AssertionError("expected one provisioned " + type + " datasource, found " + found.size());
         }
-        return influx.get(0);
+        return found.get(0);
     }
 
     static String datasourceUid() {
