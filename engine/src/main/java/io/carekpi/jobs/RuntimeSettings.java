@@ -143,12 +143,9 @@ public final class RuntimeSettings {
      * together: 4.6k to 8.3k events/s on the benchmark's RocksDB run (docs/benchmarks.md).
      */
     public static void shippedRocksDb(Configuration conf, ReadableConfig cluster) {
-        if (cluster.getOptional(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL).isEmpty()) {
-            conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, List.of(CompressionType.LZ4_COMPRESSION));
-        }
-        if (cluster.getOptional(RocksDBConfigurableOptions.USE_BLOOM_FILTER).isEmpty()) {
-            conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
-        }
+        set(conf, cluster, RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, null,
+                List.of(CompressionType.LZ4_COMPRESSION));
+        set(conf, cluster, RocksDBConfigurableOptions.USE_BLOOM_FILTER, null, true);
     }
 
     private static <T> void set(Configuration conf, ReadableConfig cluster, ConfigOption<T> option, T given,
