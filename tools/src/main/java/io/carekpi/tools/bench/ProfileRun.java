@@ -1,8 +1,6 @@
 package io.carekpi.tools.bench;
 
 import io.carekpi.config.EngineConfig;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -21,9 +19,7 @@ public final class ProfileRun {
             System.err.println("usage: ProfileRun hashmap|rocksdb PARALLELISM EVENTS CONVERSATIONS_PER_DAY [RUNS]");
             System.exit(2);
         }
-        EngineConfig.Builder b = EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")).toBuilder();
-        b.outOfOrderness = Duration.ofMinutes(10); // as the benchmark's corpus needs (Benchmarks)
-        EngineConfig config = b.build();
+        EngineConfig config = Benchmarks.corpusConfig();
         String backend = args[0];
         int parallelism = Integer.parseInt(args[1]);
         long events = Long.parseLong(args[2]);
