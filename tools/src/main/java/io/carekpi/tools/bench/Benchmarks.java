@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true)
 public final class Benchmarks implements Callable<Integer> {
-    static final List<String> ALL_PARTS = List.of("throughput", "scaling", "state", "remembered", "sla", "e2e");
+    static final List<String> ALL_PARTS = List.of("throughput", "scaling", "state", "remembered", "incremental", "sla", "e2e");
 
     @Option(names = "--events", defaultValue = "5000000", description = "Corpus size (default ${DEFAULT-VALUE}).")
     long events;
@@ -80,12 +80,20 @@ public final class Benchmarks implements Callable<Integer> {
             description = "Remembered conversations of the remembered part, every backend (default ${DEFAULT-VALUE}).")
     long[] rememberedConversations;
 
+    @Option(names = "--incremental-conversations", defaultValue = "1000000",
+            description = "Incremental part: open conversations on RocksDB (default ${DEFAULT-VALUE}).")
+    long incrementalConversations;
+
+    @Option(names = "--incremental-answered", defaultValue = "10000",
+            description = "Incremental part: conversations answered between the two checkpoints (default ${DEFAULT-VALUE}).")
+    long incrementalAnswered;
+
     @Option(names = "--sla-breaches", defaultValue = "300",
             description = "Breaches timed by the SLA alert latency benchmark (default ${DEFAULT-VALUE}).")
     int slaBreaches;
 
-    @Option(names = "--parts", split = ",", defaultValue = "throughput,scaling,state,remembered,sla",
-            description = "Parts to run: throughput, scaling, state, remembered, sla, e2e "
+    @Option(names = "--parts", split = ",", defaultValue = "throughput,scaling,state,remembered,incremental,sla",
+            description = "Parts to run: throughput, scaling, state, remembered, incremental, sla, e2e "
                     + "(default ${DEFAULT-VALUE}).")
     List<String> parts;
 
@@ -144,6 +152,9 @@ public final class Benchmarks implements Callable<Integer> {
         }
         if (run.contains("remembered")) {
             write("remembered", remembered());
+        }
+        if (run.contains("incremental")) {
+            write("incremental", incremental());
         }
         if (run.contains("sla")) {
             write("sla", sla());
@@ -304,6 +315,41 @@ public final class Benchmarks implements Callable<Integer> {
     private String remembered() throws Exception {
         return stateSection("remembered", RememberedConversationState::measure, rememberedConversations,
                 rememberedConversations, REMEMBERED_METHOD, "time to set them up");
+    }
+
+    private String incremental() throws Exception {
+        String before = loadAverage();
+        List<OpenConversationState.Incremental> results = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            OpenConversationState.Incremental i = OpenConversationState.measureIncremental(
+                    EngineConfig.load(Path.of("jobs/kpi-engine/config.yaml")), incrementalConversations,
+                    incrementalAnswered, 2, Duration.ofMinutes(30));
+            System.out.printf(Locale.ROOT, "incremental: %,d open, first checkpoint %,d ms (%,d bytes uploaded), "
+                            + "%,d answered in %,d ms, incremental checkpoint %,d ms (%,d bytes uploaded of %,d)%n",
+                    i.conversations(), i.first().durationMs(), i.first().checkpointedSize(), i.answered(),
+                    i.answersMillis(), i.second().durationMs(), i.second().checkpointedSize(), i.second().stateSize());
+            results.add(i);
+        }
+        StringBuilder sb = new StringBuilder("## Incremental checkpoint, RocksDB\n\n").append(header(before));
+        sb.append("The live topology (shipped `jobs/kpi-engine/config.yaml`, RocksDB as `carekpi run --state-backend "
+                + "rocksdb` sets it up, incremental checkpoints, parallelism 2, chaining off) opens N conversations "
+                + "as in the state part and, when the gauges count them all waiting, takes a first checkpoint through "
+                + "the REST API (`checkpointType` `CONFIGURED`, incremental as configured; the first after a start uploads every file). Then A "
+                + "conversations spread over all get their first `AGENT_MESSAGE` (conversation, gauge, SLA clock and "
+                + "window state change) and, once the gauges count them answered, a second incremental checkpoint "
+                + "is taken. *Duration* is `end_to_end_duration`, *uploaded* `checkpointed_size`, *state* "
+                + "`state_size` (the whole state the checkpoint stands for). Target: the incremental checkpoint with "
+                + "1M open conversations under 5 s.\n\n");
+        sb.append("| open conversations | answered between | time to open them | first checkpoint | uploaded | "
+                + "answers in | **incremental checkpoint** | uploaded | state |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (OpenConversationState.Incremental i : results) {
+            sb.append(String.format(Locale.ROOT, "| %,d | %,d | %.1f s | %,d ms | %,d | %.1f s | **%,d ms** | %,d | %,d |%n",
+                    i.conversations(), i.answered(), i.setupMillis() / 1000.0, i.first().durationMs(),
+                    i.first().checkpointedSize(), i.answersMillis() / 1000.0, i.second().durationMs(),
+                    i.second().checkpointedSize(), i.second().stateSize()));
+        }
+        return sb.append('\n').toString();
     }
 
     /** The section "State per {kind} conversation": the method, then the figures of every backend and size. */

@@ -49,7 +49,17 @@ final class FlinkRest {
 
     /** Triggers a full checkpoint, waits for it and returns its statistics. */
     Checkpoint checkpoint(JobID job, Duration timeout) throws Exception {
-        String trigger = post("/jobs/" + job + "/checkpoints", "{\"checkpointType\":\"FULL\"}").path("request-id").asText();
+        return checkpoint(job, "FULL", timeout);
+    }
+
+    /**
+     * Triggers a checkpoint of {@code type} ({@code FULL}, or {@code CONFIGURED}: incremental when the
+     * job's checkpoints are; Flink 2.2 refuses {@code INCREMENTAL} here, FLINK-33723), waits for it and
+     * returns its statistics.
+     */
+    Checkpoint checkpoint(JobID job, String type, Duration timeout) throws Exception {
+        String trigger = post("/jobs/" + job + "/checkpoints", "{\"checkpointType\":\"" + type + "\"}")
+                .path("request-id").asText();
         long until = System.nanoTime() + timeout.toNanos();
         long id = completed("/jobs/" + job + "/checkpoints/" + trigger, until, "checkpoint " + trigger)
                 .path("checkpointId").asLong();

@@ -6,6 +6,7 @@ import io.carekpi.events.RawInput;
 import io.carekpi.flink.CareKpiTopology;
 import io.carekpi.flink.LiveWatermarks;
 import io.carekpi.io.EventDecoder;
+import io.carekpi.jobs.RuntimeSettings;
 import io.carekpi.schema.QueueGauge;
 import java.io.IOException;
 import java.io.Serializable;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -123,20 +125,80 @@ final class StateCheckpoint {
 
     static Result measure(EngineConfig config, Scenario scenario, String name, String backend, int parallelism,
                           Duration timeout) throws Exception {
+        try (Running run = start(config, scenario, name, backend, parallelism, false)) {
+            long setupMillis = run.awaitReady(scenario, name, timeout);
+            FlinkRest.Checkpoint cp = run.rest.checkpoint(run.job.getJobID(), Duration.ofMinutes(10));
+            long onDisk = sizeOf(run.dir);
+            FlinkRest.Checkpoint canonical = run.rest.canonicalSavepoint(run.job.getJobID(),
+                    run.dir.resolve("savepoints").toUri().toString(), Duration.ofMinutes(10));
+            return new Result(backend, parallelism, scenario.conversations, setupMillis, cp, onDisk, canonical);
+        }
+    }
+
+    /**
+     * The scenario's job, running: checkpoint storage in a temporary directory (deleted at {@link
+     * #close}, which also cancels the job), checkpoints only when triggered.
+     */
+    static final class Running implements AutoCloseable {
+        final JobClient job;
+        final FlinkRest rest;
+        final Path dir;
+        private final long startedAt = System.nanoTime();
+
+        private Running(JobClient job, FlinkRest rest, Path dir) {
+            this.job = job;
+            this.rest = rest;
+            this.dir = dir;
+        }
+
+        /** Waits until the scenario is ready; returns the milliseconds since the job was started. */
+        long awaitReady(Scenario scenario, String name, Duration timeout) throws Exception {
+            long until = System.nanoTime() + timeout.toNanos();
+            while (!scenario.ready()) {
+                if (System.nanoTime() > until || job.getJobStatus().get().isTerminalState()) {
+                    throw new IllegalStateException(name + ": " + scenario.progress());
+                }
+                Thread.sleep(100);
+            }
+            return (System.nanoTime() - startedAt) / 1_000_000;
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                job.cancel().get();
+            } finally {
+                try (Stream<Path> paths = Files.walk(dir)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the scenario's job: its source lets the scenario's first {@link Scenario#events} through,
+     * then more only when {@link #allow} says so.
+     */
+    static Running start(EngineConfig config, Scenario scenario, String name, String backend, int parallelism,
+                         boolean incremental) throws Exception {
         Path dir = Files.createTempDirectory("carekpi-bench-checkpoints-");
         try {
             Configuration conf = new Configuration();
             conf.set(StateBackendOptions.STATE_BACKEND, backend);
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
-            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofDays(1)); // only the one we trigger
-            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofDays(1)); // only the ones we trigger
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, incremental);
+            if ("rocksdb".equals(backend)) {
+                RuntimeSettings.shippedRocksDb(conf, new Configuration()); // as carekpi run sets it up
+            }
             FlinkRest rest = FlinkRest.onFreePort(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             env.disableOperatorChaining();
             CareKpiTopology.configureLive(env);
+            allow(scenario.events);
             var raw = env.fromSource(new DataGeneratorSource<>(scenario.generator(), Long.MAX_VALUE,
-                            firstOnly(scenario.events), TypeInformation.of(Decoded.class)),
+                            gated(), TypeInformation.of(Decoded.class)),
                     CareKpiTopology.sourceWatermarks(config, LiveWatermarks.Backlog.none()), "generated events").setParallelism(1);
             CareKpiTopology.Outputs out = CareKpiTopology.build(raw, config, CareKpiTopology.Mode.LIVE);
             EngineThroughput.discardAllButGauges(out);
@@ -150,29 +212,12 @@ final class StateCheckpoint {
                 }
             }, w -> {}));
             scenario.tap(out);
-            long t0 = System.nanoTime();
-            JobClient job = env.executeAsync(name + " " + backend + " p" + parallelism);
-            try {
-                long until = System.nanoTime() + timeout.toNanos();
-                while (!scenario.ready()) {
-                    if (System.nanoTime() > until || job.getJobStatus().get().isTerminalState()) {
-                        throw new IllegalStateException(name + ": " + scenario.progress());
-                    }
-                    Thread.sleep(100);
-                }
-                long setupMillis = (System.nanoTime() - t0) / 1_000_000;
-                FlinkRest.Checkpoint cp = rest.checkpoint(job.getJobID(), Duration.ofMinutes(10));
-                long onDisk = sizeOf(dir);
-                FlinkRest.Checkpoint canonical = rest.canonicalSavepoint(job.getJobID(),
-                        dir.resolve("savepoints").toUri().toString(), Duration.ofMinutes(10));
-                return new Result(backend, parallelism, scenario.conversations, setupMillis, cp, onDisk, canonical);
-            } finally {
-                job.cancel().get();
-            }
-        } finally {
+            return new Running(env.executeAsync(name + " " + backend + " p" + parallelism), rest, dir);
+        } catch (Exception | Error e) {
             try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+            throw e;
         }
     }
 
@@ -216,15 +261,29 @@ final class StateCheckpoint {
         }
     }
 
-    /** Lets the first {@code n} records through at full speed, then none (the source stays running). */
-    private static RateLimiterStrategy<SourceSplit> firstOnly(long n) {
+    /** How many records the generating source may emit in all (one source, in this JVM). */
+    private static final AtomicLong ALLOWED = new AtomicLong();
+    /** Completed (and replaced) whenever {@link #ALLOWED} grows. */
+    private static volatile CompletableFuture<Void> more = new CompletableFuture<>();
+
+    /** Lets the source emit up to {@code n} records in all, at full speed; it stays running after them. */
+    static void allow(long n) {
+        ALLOWED.set(n);
+        CompletableFuture<Void> waiting = more;
+        more = new CompletableFuture<>();
+        waiting.complete(null);
+    }
+
+    /** The source's limiter: as many records as {@link #allow} says, then none until it says more. */
+    private static RateLimiterStrategy<SourceSplit> gated() {
         return parallelism -> new RateLimiter<>() {
             private long granted;
 
             @Override
             public CompletionStage<Void> acquire(int permits) {
-                if (granted >= n) {
-                    return new CompletableFuture<>();
+                CompletableFuture<Void> next = more; // read before the bound, so no growth is missed
+                if (granted >= ALLOWED.get()) {
+                    return next.thenCompose(v -> acquire(permits));
                 }
                 granted += permits;
                 return CompletableFuture.completedFuture(null);
