@@ -87,8 +87,10 @@ public final class CareKpiTopology {
         DataStream<CustomerSignal> signals = conversationFacts.getSideOutput(ConversationFunction.CUSTOMER_SIGNALS);
         SingleOutputStreamOperator<KpiFact> customerFacts = signals
                 .keyBy(s -> s.customerId, StringKeySerializer.TYPE)
-                .process(mode == Mode.LIVE ? new CustomerFunction(config) : new CustomerFunction(config, asOf))
-                .name("customer stage (FCR)").uid("customers");
+                .transform("customer stage (FCR)", TypeInformation.of(KpiFact.class),
+                        new MigratingKeyedProcessOperator<>(mode == Mode.LIVE
+                                ? new CustomerFunction(config) : new CustomerFunction(config, asOf)))
+                .uid("customers");
 
         SingleOutputStreamOperator<WindowCell> preAggregated = conversationFacts.union(customerFacts)
                 .transform("sum per grouping and window", TypeInformation.of(WindowCell.class),

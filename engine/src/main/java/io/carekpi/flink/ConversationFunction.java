@@ -51,8 +51,7 @@ import org.apache.flink.util.OutputTag;
  * of an id to arrive wins (Kafka offset order live; line order in replay, see {@code Replay}); the
  * same id in another conversation is another event.
  */
-public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent, KpiFact>
-        implements MigratesKeyedState {
+public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent, KpiFact> {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<CustomerSignal> CUSTOMER_SIGNALS = new OutputTag<>("customer-signals") {};
@@ -159,6 +158,7 @@ public class ConversationFunction extends EventTimeOrderedFunction<DecodedEvent,
             }
             v1.clear();
         });
+        super.migrate(migration); // lists the instants of the buffer, the moved v1 events' too
     }
 
     @Override

@@ -1,13 +1,16 @@
 package io.carekpi.flink;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -16,20 +19,31 @@ import org.apache.flink.util.Collector;
 /**
  * Base of the stateful stages that must see each key's elements in event-time order: elements wait
  * in a buffer until the watermark passes their instant, then {@link #fire} gets all elements of
- * that instant (in {@link #tieOrder()}) followed by the key's own deadlines due then. One timer per
- * distinct element instant plus one for the key's next deadline, which moves as the state changes.
+ * that instant (in {@link #tieOrder()}) followed by the key's own deadlines due then.
  *
- * <p>The same code is exact in BATCH execution, where the element timers fire at the end of each
- * key in timestamp order and deadlines are run in between (timers registered then are ignored by
- * Flink): results depend on event time and input position alone.
+ * <p>Two timers per key at most: one at the earliest instant buffered (the instants are kept in
+ * order beside the buffer, so a key whose events wait at many instants still holds one timer, and
+ * one firing runs every instant the watermark has passed, with the deadlines between them in
+ * order) and one at the key's next deadline, which moves as the state changes. Timers are one per
+ * key and instant, so the two may be the same timer: neither is deleted while the other needs it.
+ * State of a build that kept one timer per buffered instant is restored as is: its instants are
+ * listed at open ({@link #migrate}), and its extra timers find nothing due.
+ *
+ * <p>The same code is exact in BATCH execution, where the timers fire at the end of each key (the
+ * watermark then at its end) and the first runs everything in timestamp order; timers registered
+ * then are ignored by Flink: results depend on event time and input position alone.
  */
-public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunction<String, T, OUT> {
+public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunction<String, T, OUT>
+        implements MigratesKeyedState {
     private static final long serialVersionUID = 1L;
 
     /** Deadlines after this instant never fire at the end of the input (a replay's as-of instant). */
     private final long asOf;
 
+    private transient MapStateDescriptor<Long, List<T>> bufferDescriptor;
     private transient MapState<Long, List<T>> buffer;
+    /** The instants of {@link #buffer}, ascending (null: none). */
+    private transient ValueState<long[]> instants;
     private transient ValueState<Long> deadline;
 
     /** Every deadline fires, at the end of the input too. */
@@ -88,7 +102,7 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
         if (stored != null && stored <= t) {
             return;
         }
-        if (stored != null) {
+        if (stored != null && stored != first(instants.value())) {
             ctx.timerService().deleteEventTimeTimer(stored);
         }
         ctx.timerService().registerEventTimeTimer(t);
@@ -110,9 +124,27 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
 
     @Override
     public void open(OpenContext ctx) throws Exception {
-        buffer = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(bufferStateName(), Types.LONG, Types.LIST(elementType())));
+        bufferDescriptor = new MapStateDescriptor<>(bufferStateName(), Types.LONG, Types.LIST(elementType()));
+        buffer = getRuntimeContext().getMapState(bufferDescriptor);
+        instants = getRuntimeContext().getState(new ValueStateDescriptor<>("bufferedInstants",
+                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
+    }
+
+    /**
+     * Lists the buffered instants of every key with elements waiting, from the buffer itself: state
+     * of a build that kept no list (one timer per instant) goes on with one timer; for state of this
+     * build it lists them again. Subclasses that move older state into the buffer do so first.
+     */
+    @Override
+    public void migrate(KeyedStateMigration migration) throws Exception {
+        migration.forEachKey(bufferDescriptor, waiting -> {
+            long[] at = new long[0];
+            for (Long t : waiting.keys()) {
+                at = insert(at, t);
+            }
+            instants.update(at.length == 0 ? null : at);
+        });
     }
 
     @Override
@@ -132,7 +164,15 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
         List<T> at = buffer.get(t);
         if (at == null) {
             at = new ArrayList<>(2);
-            ctx.timerService().registerEventTimeTimer(t);
+            long[] waiting = instants.value();
+            long earliest = first(waiting);
+            instants.update(insert(waiting, t));
+            if (t < earliest) {
+                ctx.timerService().registerEventTimeTimer(t);
+                if (earliest != Long.MAX_VALUE && !Objects.equals(deadline.value(), earliest)) {
+                    ctx.timerService().deleteEventTimeTimer(earliest);
+                }
+            }
         }
         at.add(element);
         buffer.put(t, at);
@@ -140,54 +180,84 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        boolean endOfInput = watermark == Long.MAX_VALUE;
         Long stored = deadline.value();
         long next = stored == null ? Long.MAX_VALUE : stored;
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-        List<T> due = buffer.get(t);
-        if (endOfInput && due == null && next != t) {
-            // A deadline timer that a later one replaced without deleting it (timers are not deleted
-            // at the end of the input): the deadlines it stood for are run by the element timers
-            // and the end-of-input loop below, up to the as-of instant.
-            return;
-        }
-        // Deadlines before this instant whose timers did not fire (BATCH execution ignores timers
-        // registered while it drains a key at the end of input) come first, in order.
-        while (next < t) {
-            next = fire(next, List.of(), ctx, out);
-        }
-        if (due != null) {
-            buffer.remove(t);
-            if (due.size() > 1) {
-                due.sort(tieOrder());
-            }
-            next = fire(t, due, ctx, out);
-        } else if (next == t) {
-            next = fire(t, List.of(), ctx, out);
-        }
-        // (the buffer asked only when a deadline is due: on RocksDB isEmpty seeks past every
-        // element removed, 20 % of a profiled bounded run's end of input)
-        if (endOfInput && next != Long.MAX_VALUE && next <= asOf && buffer.isEmpty()) {
-            while (next != Long.MAX_VALUE && next <= asOf) {
+        long[] waiting = instants.value();
+        int done = 0;
+        // Every instant the watermark has passed, in order, each after the deadlines before it.
+        while (waiting != null && done < waiting.length && waiting[done] <= watermark) {
+            long at = waiting[done++];
+            while (next < at) {
                 next = fire(next, List.of(), ctx, out);
             }
+            List<T> due = buffer.get(at);
+            if (due != null) {
+                buffer.remove(at);
+                if (due.size() > 1) {
+                    due.sort(tieOrder());
+                }
+                next = fire(at, due, ctx, out);
+            }
         }
-        moveDeadline(stored, next, ctx, endOfInput);
-    }
-
-    private void moveDeadline(Long stored, long next, OnTimerContext ctx, boolean endOfInput) throws Exception {
-        if (stored != null && stored == next) {
-            return;
+        // Then the deadlines due: up to the watermark, or at the end of the input up to the as-of instant.
+        long until = endOfInput ? asOf : watermark;
+        while (next != Long.MAX_VALUE && next <= until) {
+            next = fire(next, List.of(), ctx, out);
         }
-        if (stored != null && !endOfInput) {
-            ctx.timerService().deleteEventTimeTimer(stored);
-        }
-        if (next == Long.MAX_VALUE) {
-            deadline.clear();
+        long earliest = Long.MAX_VALUE;
+        if (done > 0) {
+            if (done == waiting.length) {
+                instants.clear();
+            } else {
+                earliest = waiting[done];
+                instants.update(Arrays.copyOfRange(waiting, done, waiting.length));
+            }
         } else {
-            deadline.update(next);
-            if (!endOfInput) {
+            earliest = first(waiting);
+        }
+        if (stored == null || stored != next) {
+            if (next == Long.MAX_VALUE) {
+                deadline.clear();
+            } else {
+                deadline.update(next);
+            }
+        }
+        if (endOfInput) {
+            return; // no timer fires after the end of the input (and BATCH ignores them)
+        }
+        if (done > 0 && earliest != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(earliest);
+        }
+        if (stored == null || stored != next) {
+            if (stored != null && stored > watermark && stored != earliest) {
+                ctx.timerService().deleteEventTimeTimer(stored);
+            }
+            if (next != Long.MAX_VALUE) {
                 ctx.timerService().registerEventTimeTimer(next);
             }
         }
+    }
+
+    private static long first(long[] instants) {
+        return instants == null || instants.length == 0 ? Long.MAX_VALUE : instants[0];
+    }
+
+    /** {@code instants} (ascending, may be null) with {@code t} added in order. */
+    private static long[] insert(long[] instants, long t) {
+        if (instants == null) {
+            return new long[] {t};
+        }
+        int i = Arrays.binarySearch(instants, t);
+        if (i >= 0) {
+            return instants;
+        }
+        int at = -i - 1;
+        long[] grown = new long[instants.length + 1];
+        System.arraycopy(instants, 0, grown, 0, at);
+        grown[at] = t;
+        System.arraycopy(instants, at, grown, at + 1, instants.length - at);
+        return grown;
     }
 }

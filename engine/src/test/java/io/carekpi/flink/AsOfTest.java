@@ -15,7 +15,6 @@ import io.carekpi.schema.InteractionEvent;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -50,7 +49,7 @@ class AsOfTest {
     @Test
     void shouldLeaveAVerdictDueAfterTheAsOfInstantPending() throws Exception {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<String, CustomerSignal, KpiFact>(
-                new KeyedProcessOperator<>(new CustomerFunction(EngineConfig.defaults(), 3 * H)), s -> s.customerId,
+                new MigratingKeyedProcessOperator<>(new CustomerFunction(EngineConfig.defaults(), 3 * H)), s -> s.customerId,
                 Types.STRING)) {
             h.open();
             h.processElement(new StreamRecord<>(CustomerSignal.opened(H, "u1", "c1", H), H));

@@ -8,7 +8,6 @@ import io.carekpi.kpi.FactKind;
 import io.carekpi.kpi.KpiFact;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ class CustomerFunctionTest {
     @Test
     void shouldPostTheVerdictFcrWindowAfterTheResolutionAndThenForgetTheCustomer() throws Exception {
         try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, CustomerSignal, KpiFact>(
-                new KeyedProcessOperator<>(new CustomerFunction(EngineConfig.defaults())), s -> s.customerId,
+                new MigratingKeyedProcessOperator<>(new CustomerFunction(EngineConfig.defaults())), s -> s.customerId,
                 Types.STRING)) {
             harness.open();
             harness.processElement(new StreamRecord<>(CustomerSignal.opened(H, "u1", "c1", H), H));
@@ -43,7 +42,7 @@ class CustomerFunctionTest {
     void aRememberedOpeningStillCountsItsPriorContactsWhenItsConversationIsResolvedWeeksLater() throws Exception {
         long day = Duration.ofDays(1).toMillis();
         try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, CustomerSignal, KpiFact>(
-                new KeyedProcessOperator<>(new CustomerFunction(EngineConfig.defaults())), s -> s.customerId,
+                new MigratingKeyedProcessOperator<>(new CustomerFunction(EngineConfig.defaults())), s -> s.customerId,
                 Types.STRING)) {
             harness.open();
             send(harness, CustomerSignal.opened(H, "u1", "c0", H));

@@ -13,7 +13,6 @@ import java.util.List;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.SavepointType;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
@@ -48,7 +47,7 @@ final class CustomerStageSnapshot {
     }
 
     static KeyedOneInputStreamOperatorTestHarness<String, CustomerSignal, KpiFact> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CustomerFunction(config())),
+        return new KeyedOneInputStreamOperatorTestHarness<>(new MigratingKeyedProcessOperator<>(new CustomerFunction(config())),
                 s -> s.customerId, StringKeySerializer.TYPE, 128, 1, 0);
     }
 
