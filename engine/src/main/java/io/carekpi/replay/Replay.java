@@ -1,7 +1,6 @@
 package io.carekpi.replay;
 
 import io.carekpi.config.EngineConfig;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.carekpi.flink.Accumulators;
@@ -13,18 +12,10 @@ import io.carekpi.events.Rejection;
 import io.carekpi.io.AvroJson;
 import io.carekpi.io.EventDecoder;
 import io.carekpi.io.FileTrees;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -86,44 +77,19 @@ public final class Replay {
         JobExecutionResult result = env.execute("carekpi-replay " + input.getFileName());
 
         List<String> order = config.windows.stream().map(w -> w.label).toList();
-        long snapshots = writeLatestSnapshots(readParts(parts.resolve("kpis")), order, outputDir.resolve("kpis.jsonl"));
-        long conversations = writeSorted(readParts(parts.resolve("conversations")),
-                Comparator.comparing((JsonNode n) -> n.get("conversationId").asText())
-                        .thenComparingInt(n -> n.get("sequence").asInt()),
+        long snapshots = OutputFiles.writeLatestSnapshots(parts.resolve("kpis"), order, outputDir.resolve("kpis.jsonl"));
+        long conversations = OutputFiles.writeConversations(parts.resolve("conversations"),
                 outputDir.resolve("conversations.jsonl"));
-        long slaEvents = writeSorted(readParts(parts.resolve("sla")),
-                Comparator.comparing((JsonNode n) -> n.get("emittedFor").asText())
-                        .thenComparing(n -> n.get("slaEventId").asText()),
-                outputDir.resolve("sla.jsonl"));
-        Comparator<JsonNode> byLine = Comparator.comparingLong((JsonNode n) -> n.get("line").asLong())
-                .thenComparing(n -> n.get("reason").asText());
-        List<JsonNode> rejections = readParts(parts.resolve("rejected"));
-        writeSorted(rejections, byLine, outputDir.resolve("rejected.jsonl"));
-        // One line is one record, except unreadable blocks of an Avro file: the records they declared
-        long rejected = 0;
-        long unreadBlocks = 0;
-        long unreadBlockRecords = 0;
-        long unreadUncounted = 0;
-        for (JsonNode n : rejections) {
-            JsonNode blocks = n.get("unreadBlocks");
-            JsonNode records = n.get("records");
-            if (blocks == null) {
-                rejected++;
-            } else if (records == null || records.isNull()) {
-                unreadUncounted++;
-                rejected++;
-            } else {
-                unreadBlocks += blocks.asLong();
-                unreadBlockRecords += records.asLong();
-                rejected += records.asLong();
-            }
-        }
-        long late = writeSorted(readParts(parts.resolve("late")), byLine, outputDir.resolve("late.jsonl"));
-        long lateFacts = readParts(parts.resolve("late-facts")).size();
+        long slaEvents = OutputFiles.writeSlaEvents(parts.resolve("sla"), outputDir.resolve("sla.jsonl"));
+        OutputFiles.Rejections rejections = OutputFiles.writeRejections(parts.resolve("rejected"),
+                outputDir.resolve("rejected.jsonl"));
+        long late = OutputFiles.writeRejections(parts.resolve("late"), outputDir.resolve("late.jsonl")).lines();
+        long lateFacts = OutputFiles.countLines(parts.resolve("late-facts"));
         FileTrees.deleteRecursively(parts);
         return new ReplayResult(counter(result, Accumulators.UNIQUE) - late, counter(result, Accumulators.DUPLICATES),
-                counter(result, Accumulators.UNKNOWN_TYPES), late, rejected, snapshots, conversations, slaEvents,
-                lateFacts, unreadBlocks, unreadBlockRecords, unreadUncounted);
+                counter(result, Accumulators.UNKNOWN_TYPES), late, rejections.records(), snapshots, conversations,
+                slaEvents, lateFacts, rejections.unreadBlocks(), rejections.unreadBlockRecords(),
+                rejections.unreadUncounted());
     }
 
     private static void toFiles(DataStream<String> lines, Path parts, String name) {
@@ -134,60 +100,6 @@ public final class Replay {
                 .build();
         lines.sinkTo(sink).name(name + " files").uid("replay-sink-" + name);
     }
-
-    /** Every line of the finished part files under {@code dir}, parsed. */
-    private static List<JsonNode> readParts(Path dir) throws IOException {
-        List<JsonNode> all = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return all;
-        }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted()
-                    .toList();
-        }
-        for (Path f : files) {
-            try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
-                for (String line : (Iterable<String>) lines::iterator) {
-                    all.add(MAPPER.readTree(line));
-                }
-            }
-        }
-        return all;
-    }
-
-    /** Keeps the latest revision of every snapshot key; sorted by window size, start and dimensions. */
-    private static long writeLatestSnapshots(List<JsonNode> all, List<String> windowOrder, Path file)
-            throws IOException {
-        Map<String, JsonNode> latest = new HashMap<>();
-        for (JsonNode n : all) {
-            String key = String.join("\u001f", n.get("window").asText(), n.get("windowStart").asText(),
-                    n.get("channel").asText(), n.get("agent").asText(), n.get("queue").asText());
-            latest.merge(key, n, (a, b) -> a.get("revision").asLong() >= b.get("revision").asLong() ? a : b);
-        }
-        return writeSorted(new ArrayList<>(latest.values()),
-                Comparator.<JsonNode>comparingInt(n -> windowOrder.indexOf(n.get("window").asText()))
-                        .thenComparing(n -> n.get("windowStart").asText())
-                        .thenComparing(n -> n.get("channel").asText())
-                        .thenComparing(n -> n.get("agent").asText())
-                        .thenComparing(n -> n.get("queue").asText()),
-                file);
-    }
-
-    private static long writeSorted(List<JsonNode> records, Comparator<JsonNode> order, Path file) throws IOException {
-        List<JsonNode> sorted = new ArrayList<>(records);
-        sorted.sort(order);
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (JsonNode n : sorted) {
-                w.write(n.toString());
-                w.write('\n');
-            }
-        }
-        return sorted.size();
-    }
-
 
     /** The file's records, decoded by the format its name says: {@code *.avro} a container file, else JSON Lines. */
     private static DataStream<Decoded> source(StreamExecutionEnvironment env, Path input, EventDecoder decoder) {
