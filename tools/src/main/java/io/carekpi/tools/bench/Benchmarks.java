@@ -28,6 +28,8 @@ import picocli.CommandLine.Option;
  *   <li>{@code throughput}: the single-threaded baseline and the engine at parallelism 1 and 2
  *       (heap; RocksDB at parallelism 2) over the same in-memory corpus, each repeated;</li>
  *   <li>{@code scaling}: the same with {@code --scale} times more conversations a day;</li>
+ *   <li>{@code peer}: a Flink SQL implementation of a KPI subset ({@link PeerSql}) against the engine
+ *       on the throughput corpus, STREAMING and BATCH;</li>
  *   <li>{@code state}: checkpoint bytes and duration per open conversation;</li>
  *   <li>{@code remembered}: the same per remembered conversation (over, kept for {@code conversationRetention});</li>
  *   <li>{@code sla}: SLA alert latency in a local Flink without Kafka;</li>
@@ -40,7 +42,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true)
 public final class Benchmarks implements Callable<Integer> {
-    static final List<String> ALL_PARTS = List.of("throughput", "scaling", "state", "remembered", "incremental", "sla", "e2e");
+    static final List<String> ALL_PARTS = List.of("throughput", "scaling", "peer", "state", "remembered", "incremental", "sla",
+            "e2e");
 
     @Option(names = "--events", defaultValue = "5000000", description = "Corpus size (default ${DEFAULT-VALUE}).")
     long events;
@@ -92,8 +95,8 @@ public final class Benchmarks implements Callable<Integer> {
             description = "Breaches timed by the SLA alert latency benchmark (default ${DEFAULT-VALUE}).")
     int slaBreaches;
 
-    @Option(names = "--parts", split = ",", defaultValue = "throughput,scaling,state,remembered,incremental,sla",
-            description = "Parts to run: throughput, scaling, state, remembered, incremental, sla, e2e "
+    @Option(names = "--parts", split = ",", defaultValue = "throughput,scaling,peer,state,remembered,incremental,sla",
+            description = "Parts to run: throughput, scaling, peer, state, remembered, incremental, sla, e2e "
                     + "(default ${DEFAULT-VALUE}).")
     List<String> parts;
 
@@ -121,6 +124,8 @@ public final class Benchmarks implements Callable<Integer> {
     private String command = "bin/bench";
     private long lastFacts;
     private long lastGroupedFacts;
+    /** The throughput part's corpus, reused by the peer part while it is still the current one. */
+    private byte[][] throughputCorpus;
 
     public static void main(String[] args) {
         Benchmarks b = new Benchmarks();
@@ -143,6 +148,9 @@ public final class Benchmarks implements Callable<Integer> {
         // each part is written as soon as it is measured, so a long run keeps what it has
         if (run.contains("throughput")) {
             write("throughput", throughput(corpusConfig, conversationsPerDay, true));
+        }
+        if (run.contains("peer")) {
+            write("peer", peer(corpusConfig));
         }
         if (run.contains("scaling")) {
             write("scaling", scaling(corpusConfig));
@@ -198,6 +206,7 @@ public final class Benchmarks implements Callable<Integer> {
         String before = loadAverage();
         long t0 = System.nanoTime();
         byte[][] corpus = Corpus.generate(events, perDay, 1);
+        throughputCorpus = corpus;
         System.out.printf(Locale.ROOT, "corpus: %,d events, %,d conversations a day, in %.1f s%n", corpus.length, perDay,
                 (System.nanoTime() - t0) / 1e9);
         Map<String, List<Double>> rates = rates(config, corpus.length, withRocksDb && rocksdb);
@@ -242,6 +251,102 @@ public final class Benchmarks implements Callable<Integer> {
                 perDay / ((perDay + Corpus.MAX_SIMULATED_PER_DAY - 1) / Corpus.MAX_SIMULATED_PER_DAY), scale, scale, runs));
         sb.append(table(rates)).append(fanOut(corpus.length, config.windows.size()));
         Corpus.records = new byte[0][];
+        return sb.toString();
+    }
+
+    // --- the Flink SQL peer -----------------------------------------------------------------------
+
+    private String peer(EngineConfig config) throws Exception {
+        String before = loadAverage();
+        byte[][] corpus = throughputCorpus != null && Corpus.records == throughputCorpus ? throughputCorpus : null;
+        if (corpus == null) {
+            long t0 = System.nanoTime();
+            corpus = Corpus.generate(events, conversationsPerDay, 1);
+            System.out.printf(Locale.ROOT, "corpus: %,d events, %,d conversations a day, in %.1f s%n", corpus.length,
+                    conversationsPerDay, (System.nanoTime() - t0) / 1e9);
+        }
+        long n = corpus.length;
+        long m = Math.min(n, rocksdbEvents);
+        String rocksdbSpan = m < n ? String.format(Locale.ROOT, " (first %,d events)", m) : "";
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        String peerHeap = "peer (Flink SQL), parallelism 2, heap";
+        String engineHeap = "CareKPI engine, parallelism 2, heap";
+        String peerRocks = "peer (Flink SQL), parallelism 2, RocksDB" + rocksdbSpan;
+        String engineRocks = "CareKPI engine, parallelism 2, RocksDB" + rocksdbSpan;
+        String peerBatch = "peer (Flink SQL), BATCH, parallelism 2";
+        String replay = "CareKPI `Replay`, parallelism 2";
+        Path tmp = Files.createTempDirectory("carekpi-peer");
+        try {
+            Path file = tmp.resolve("corpus.avro");
+            PeerSql.writeCorpus(corpus, file);
+            for (int r = 0; r < runs; r++) {
+                record(rates, peerHeap, n, PeerSql.streamingMillis(config.outOfOrderness, 2, "hashmap", n), -1);
+                record(rates, engineHeap, n, EngineThroughput.runMillis(config, 2, "hashmap"), -1);
+                if (rocksdb) {
+                    record(rates, peerRocks, m, PeerSql.streamingMillis(config.outOfOrderness, 2, "rocksdb", m), -1);
+                    record(rates, engineRocks, m, EngineThroughput.runMillis(config, 2, "rocksdb", m), -1);
+                }
+                long peerMillis = PeerSql.batchMillis(file, 2, tmp.resolve("peer-rows.txt"));
+                seconds.computeIfAbsent(peerBatch, k -> new ArrayList<>()).add(peerMillis / 1000.0);
+                long t0 = System.nanoTime();
+                io.carekpi.replay.Replay.run(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                        .createLocalEnvironment(2), file, tmp.resolve("replay"), config);
+                long replayMillis = (System.nanoTime() - t0) / 1_000_000;
+                seconds.computeIfAbsent(replay, k -> new ArrayList<>()).add(replayMillis / 1000.0);
+                System.out.printf(Locale.ROOT, "batch: peer %,d ms, replay %,d ms%n", peerMillis, replayMillis);
+            }
+        } finally {
+            io.carekpi.io.FileTrees.deleteRecursively(tmp);
+        }
+        StringBuilder sb = new StringBuilder("## A peer in the same run: the KPIs in Flink SQL\n\n");
+        sb.append(header(before));
+        sb.append(String.format(Locale.ROOT, "What a user who does not pick CareKPI writes: `PeerSql` runs "
+                + "`tools/src/main/resources/io/carekpi/tools/bench/peer-kpis.sql` (Flink SQL on a table from the "
+                + "decoded corpus with an event-time attribute and a watermark `outOfOrderness` behind: ROW_NUMBER "
+                + "dedup keeping an event id's first copy, an OVER aggregation per conversation in event-time order, "
+                + "TUMBLE windows of 1h and 1d per channel and for all channels; state TTL %s, as long as CareKPI "
+                + "remembers a conversation). It computes a subset of CareKPI's fields: opened, first_responses, "
+                + "frt_sum_ms, frt_max_ms, resolved, resolution_sum_ms, for 1h and 1d windows, per channel and all "
+                + "channels, with no agent or queue grouping, no SLA clocks, gauges, summaries, late output or 1m "
+                + "windows (`PeerSqlTest` checks those figures equal the replay's on a simulated day). CareKPI runs "
+                + "its full topology (`EngineThroughput`, as in the throughput table): every KPI field, 1m, 1h and "
+                + "1d windows per channel, agent and queue, SLA clocks, gauges, summaries. So the ratio is what "
+                + "CareKPI's full output costs against the subset's, not the same work done twice.%n%n"
+                + "Corpus: the throughput part's, %,d events (%,d conversations a day), decoded by the engine's live "
+                + "decoder in both; every output to a discarding sink; times include job start-up (and the peer's "
+                + "SQL planning). %d runs of each, the two interleaved%s. RocksDB as the engine's runs set it up "
+                + "(shipped LZ4 and bloom filters).%n%n", Durations.format(PeerSql.STATE_TTL), n,
+                conversationsPerDay, runs, m < n ? String.format(Locale.ROOT, "; RocksDB over the first %,d events "
+                        + "only (`--rocksdb-events`, as in the throughput table)", m) : ""));
+        sb.append("| measurement | min events/s | median | max | CareKPI / peer (medians) |\n|---|---:|---:|---:|---:|\n");
+        String[][] pairs = rocksdb ? new String[][] {{peerHeap, engineHeap}, {peerRocks, engineRocks}}
+                : new String[][] {{peerHeap, engineHeap}};
+        for (String[] pair : pairs) {
+            double peerMedian = median(rates.get(pair[0]));
+            for (String name : pair) {
+                List<Double> list = rates.get(name);
+                sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %s |%n", name,
+                        list.stream().mapToDouble(d -> d).min().orElse(0), median(list),
+                        list.stream().mapToDouble(d -> d).max().orElse(0), name.equals(pair[1])
+                                ? String.format(Locale.ROOT, "%.2f", median(list) / peerMedian) : ""));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%nBATCH: the same corpus written to an Avro file (%,d events); the peer "
+                + "reads it with the replay's file source and decoder, runs the same SQL in BATCH mode and writes its "
+                + "rows to a file; `Replay` (what `carekpi replay` runs) writes all its output files (`kpis.jsonl` "
+                + "with 1m, 1h and 1d rows per channel, agent and queue, `sla.jsonl`, `conversations.jsonl`, "
+                + "`rejected.jsonl`, `late.jsonl`), merged and sorted after the job.%n%n", n));
+        sb.append("| measurement | min s | median | max | Replay / peer (medians) |\n|---|---:|---:|---:|---:|\n");
+        double peerSeconds = median(seconds.get(peerBatch));
+        for (String name : List.of(peerBatch, replay)) {
+            List<Double> list = seconds.get(name);
+            sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %s |%n", name,
+                    list.stream().mapToDouble(d -> d).min().orElse(0), median(list),
+                    list.stream().mapToDouble(d -> d).max().orElse(0),
+                    name.equals(replay) ? String.format(Locale.ROOT, "%.2f", median(list) / peerSeconds) : ""));
+        }
+        sb.append('\n');
         return sb.toString();
     }
 

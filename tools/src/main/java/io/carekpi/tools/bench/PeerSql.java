@@ -4,18 +4,22 @@ import io.carekpi.connectors.files.AvroEventFileFormat;
 import io.carekpi.connectors.files.JsonLinesFormat;
 import io.carekpi.events.Decoded;
 import io.carekpi.events.RawInput;
+import io.carekpi.io.EventAvro;
 import io.carekpi.io.EventDecoder;
 import io.carekpi.jobs.RuntimeSettings;
 import io.carekpi.schema.InteractionEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -112,8 +116,9 @@ public final class PeerSql {
         Table events = tEnv.fromDataStream(rows, Schema.newBuilder()
                 .columnByExpression("ts", "TO_TIMESTAMP_LTZ(occurredAtMs, 3)")
                 .columnByExpression("pt", "PROCTIME()")
-                .watermark("ts", String.format(Locale.ROOT, "ts - INTERVAL '%d.%03d' SECOND",
-                        outOfOrderness.toSeconds(), outOfOrderness.toMillisPart()))
+                .watermark("ts", String.format(Locale.ROOT, "ts - INTERVAL '%d %02d:%02d:%02d.%03d' DAY TO SECOND(3)",
+                        outOfOrderness.toDaysPart(), outOfOrderness.toHoursPart(), outOfOrderness.toMinutesPart(),
+                        outOfOrderness.toSecondsPart(), outOfOrderness.toMillisPart()))
                 .build());
         tEnv.createTemporaryView("events", events);
         List<String> statements = statements();
@@ -162,6 +167,27 @@ public final class PeerSql {
         tEnv.toDataStream(result).sinkTo(new DiscardingSink<>()).name("discard");
         env.execute("peer sql p" + parallelism + " " + stateBackend);
         return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /**
+     * BATCH over a file at the given parallelism, its rows written to {@code output} (one line each,
+     * sorted); wall time, start-up and the write included.
+     */
+    public static long batchMillis(Path input, int parallelism, Path output) throws Exception {
+        long t0 = System.nanoTime();
+        List<Row> rows = rows(environment(parallelism, "hashmap"), RuntimeExecutionMode.BATCH, input, Duration.ZERO);
+        Files.write(output, rows.stream().map(Row::toString).sorted().toList());
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** The corpus as an Avro container file (what {@code carekpi replay} reads), for both BATCH runs. */
+    public static void writeCorpus(byte[][] records, Path file) throws Exception {
+        try (DataFileWriter<InteractionEvent> w = new DataFileWriter<>(new SpecificDatumWriter<>(InteractionEvent.class))) {
+            w.create(InteractionEvent.getClassSchema(), file.toFile());
+            for (byte[] r : records) {
+                w.append(EventAvro.decode(r));
+            }
+        }
     }
 
     /** Every result row of a run over {@code input} in the given mode. */

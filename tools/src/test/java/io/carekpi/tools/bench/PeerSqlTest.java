@@ -8,6 +8,7 @@ import io.carekpi.config.EngineConfig;
 import io.carekpi.replay.Replay;
 import io.carekpi.tools.sim.DeliveredTraffic;
 import io.carekpi.tools.sim.DeliveryOptions;
+import io.carekpi.tools.sim.Simulation;
 import io.carekpi.tools.sim.SimulationConfig;
 import io.carekpi.tools.sim.TrafficSimulator;
 import java.io.BufferedReader;
@@ -44,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * processing time), no event later than the watermark (CareKPI's replay has no lateness, the
  * peer's windows drop late rows) and no conflicting copies of an event id (CareKPI keeps the
  * first in the file, the peer the first to reach its dedup operator). Reopens, surveys, outbound
- * conversations and conversations opened implicitly are in it and are defined the same way.
+ * conversations (the test checks the day has some of both) and conversations opened implicitly are
+ * defined the same way in both.
  */
 class PeerSqlTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,9 +57,13 @@ class PeerSqlTest {
 
     @Test
     void theSqlPeerGivesTheReplaysCountsPerChannelHourAndDay() throws Exception {
-        DeliveredTraffic traffic = TrafficSimulator.simulate(SimulationConfig.builder().seed(18)
-                        .firstDay(LocalDate.of(2026, 3, 2)).conversationsPerDay(300).build())
-                .deliver(DeliveryOptions.realistic(18));
+        Simulation sim = TrafficSimulator.simulate(SimulationConfig.builder().seed(18)
+                .firstDay(LocalDate.of(2026, 3, 2)).conversationsPerDay(300).build());
+        // the cases where a careless subset would differ are in the day
+        assertThat(sim.stats().entrySet()).as("reopened conversations")
+                .anyMatch(e -> e.getKey().startsWith("scenario.") && e.getKey().contains("reopened") && e.getValue() > 0);
+        assertThat(sim.stat("journey.outboundFollowUp")).as("outbound conversations").isPositive();
+        DeliveredTraffic traffic = sim.deliver(DeliveryOptions.realistic(18));
         assertThat(traffic.duplicates()).as("duplicates to remove").isPositive();
         Path input = dir.resolve("day.jsonl");
         traffic.writeJsonLines(input);
