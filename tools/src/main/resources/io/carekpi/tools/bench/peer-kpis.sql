@@ -3,6 +3,17 @@
 -- channel, type, occurredAtMs; ts = occurredAt, the event-time attribute with its watermark;
 -- pt = processing time), made by PeerSql from the decoded input. Statements end with ';' at the
 -- end of a line; the last one is the query.
+--
+-- Where it differs from the SPEC (PeerSqlTest compares only traffic where both agree):
+-- * memory: a conversation is forgotten by the state TTL (table.exec.state.ttl, 30 days), which
+--   counts processing time since the state was last touched, not event time since the
+--   conversation's last event; a replay of history never forgets, a live job forgets by the clock;
+-- * lateness: a row behind the watermark is dropped by the OVER and TUMBLE operators, neither
+--   counted nor sent to a late output;
+-- * duplicates: the first copy to reach the dedup operator wins (by processing time), not the
+--   first in input order; only conflicting copies (same eventId, other content) can tell;
+-- * ties: events of a conversation at the same millisecond are in the OVER operator's order
+--   (arrival in STREAMING, the sort's in BATCH), not necessarily arrival order.
 
 -- 1. Duplicates: the first copy of an eventId in its conversation wins. Surveys, article reads and
 --    unknown types are no part of the subset (a survey never opens a conversation).
