@@ -114,8 +114,9 @@ public final class CareKpiTopology {
                 .flatMap(new WaitGroupings(mode == Mode.LIVE)).returns(WaitUpdate.class)
                 .name("waits per queue and channel").uid("waits")
                 .keyBy(u -> QueueGaugeFunction.key(u.channel, u.queue), StringKeySerializer.TYPE)
-                .process(new QueueGaugeFunction(config.earlyFiringInterval.toMillis()))
-                .name("queue gauges").uid("queue-gauges");
+                .transform("queue gauges", TypeInformation.of(QueueGauge.class),
+                        new MigratingKeyedProcessOperator<>(new QueueGaugeFunction(config.earlyFiringInterval.toMillis())))
+                .uid("queue-gauges");
 
         return new Outputs(
                 kpis,

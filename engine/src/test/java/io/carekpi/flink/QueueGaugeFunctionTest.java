@@ -3,18 +3,25 @@ package io.carekpi.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.carekpi.kpi.Dimensions;
-import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.kpi.WaitUpdate;
+import io.carekpi.kpi.conversation.Conversation;
 import io.carekpi.schema.QueueGauge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.util.ListCollector;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 class QueueGaugeFunctionTest {
@@ -22,7 +29,7 @@ class QueueGaugeFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge> openHarness()
             throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
-                new KeyedProcessOperator<>(new QueueGaugeFunction(2000)),
+                new MigratingKeyedProcessOperator<>(new QueueGaugeFunction(2000)),
                 u -> QueueGaugeFunction.key(u.channel, u.queue), Types.STRING);
         harness.setProcessingTime(0);
         harness.open();
@@ -84,6 +91,98 @@ class QueueGaugeFunctionTest {
             assertThat(all.getOldestWaitMs()).as("the oldest wait of every channel").isBetween(90_000L, 100_000L);
             assertThat(latest.get("VOICE/all").getWaiting()).isEqualTo(1);
             assertThat(latest.get("VOICE/sales").getWaiting()).isZero();
+        }
+    }
+
+    /**
+     * Waits starting and ending in any order, many in one second and one millisecond, over three
+     * days: every reading has the count and the oldest start of a plain model of the waiting set,
+     * to the millisecond (oldest start = reading time - age), also after the oldest ends.
+     */
+    @Test
+    void shouldKeepTheExactOldestWaitAsWaitsStartAndEndInAnyOrder() throws Exception {
+        try (var harness = openHarness()) {
+            Random random = new Random(18);
+            long base = System.currentTimeMillis() - 3 * 86_400_000L;
+            Map<String, Long> model = new TreeMap<>();
+            long time = 0;
+            int readings = 0;
+            for (int step = 0; step < 4000; step++) {
+                String id = "c" + random.nextInt(300);
+                long since = switch (random.nextInt(4)) {
+                    case 0 -> base + random.nextInt(3);                        // the same few milliseconds
+                    case 1 -> base + 5_000 + random.nextInt(1000);              // one second
+                    case 2 -> base + random.nextInt(3 * 86_400_000);            // three days
+                    default -> Conversation.NONE;                               // the wait ends
+                };
+                if (random.nextInt(3) == 0 && !model.isEmpty()) {
+                    // end the oldest wait: the case that needs a search
+                    id = model.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+                    since = Conversation.NONE;
+                }
+                harness.processElement(new StreamRecord<>(new WaitUpdate(id, "EMAIL", "backlog", since)));
+                if (since == Conversation.NONE) {
+                    model.remove(id);
+                } else {
+                    model.put(id, since);
+                }
+                if (step % 7 == 0) {
+                    time += 2000;
+                    harness.setProcessingTime(time);
+                    List<QueueGauge> out = harness.extractOutputValues();
+                    QueueGauge last = out.get(out.size() - 1);
+                    readings++;
+                    assertThat(last.getWaiting()).as("waiting at step %d", step).isEqualTo(model.size());
+                    if (!model.isEmpty()) {
+                        long oldest = model.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+                        assertThat(last.getAsOf().toEpochMilli() - last.getOldestWaitMs())
+                                .as("oldest start at step %d", step).isEqualTo(oldest);
+                    }
+                }
+            }
+            assertThat(readings).isGreaterThan(500);
+        }
+    }
+
+    /** The earlier build's state: the waits alone, under the same name. */
+    static final class EarlierGauges extends KeyedProcessFunction<String, WaitUpdate, QueueGauge> {
+        private transient MapState<String, Long> waits;
+
+        @Override
+        public void open(OpenContext ctx) {
+            waits = getRuntimeContext().getMapState(new MapStateDescriptor<>("waits", Types.STRING, Types.LONG));
+        }
+
+        @Override
+        public void processElement(WaitUpdate u, Context ctx, Collector<QueueGauge> out) throws Exception {
+            waits.put(u.conversationId, u.since);
+        }
+    }
+
+    @Test
+    void shouldCountTheWaitsOfAnEarlierBuildsSavepoint() throws Exception {
+        long now = System.currentTimeMillis();
+        OperatorSubtaskState earlier;
+        try (var old = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
+                new KeyedProcessOperator<>(new EarlierGauges()), u -> QueueGaugeFunction.key(u.channel, u.queue),
+                Types.STRING)) {
+            old.open();
+            old.processElement(new StreamRecord<>(new WaitUpdate("c1", "SMS", "billing", now - 50_000)));
+            old.processElement(new StreamRecord<>(new WaitUpdate("c2", "SMS", "billing", now - 80_000)));
+            old.processElement(new StreamRecord<>(new WaitUpdate("c3", "SMS", "billing", now - 20_000)));
+            earlier = old.snapshot(1L, 1L);
+        }
+        var harness = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
+                new MigratingKeyedProcessOperator<>(new QueueGaugeFunction(2000)),
+                u -> QueueGaugeFunction.key(u.channel, u.queue), Types.STRING);
+        try (harness) {
+            harness.setProcessingTime(0);
+            harness.initializeState(earlier);
+            harness.open();
+            harness.processElement(new StreamRecord<>(new WaitUpdate("c2", "SMS", "billing", Conversation.NONE)));
+            QueueGauge g = harness.extractOutputValues().get(0);
+            assertThat(g.getWaiting()).as("c1 and c3 of the savepoint wait").isEqualTo(2);
+            assertThat(g.getAsOf().toEpochMilli() - g.getOldestWaitMs()).as("c1 is the oldest").isEqualTo(now - 50_000);
         }
     }
 
