@@ -98,8 +98,9 @@ public final class CareKpiTopology {
                 .uid("pre-aggregate");
         SingleOutputStreamOperator<KpiSnapshot> kpis = preAggregated
                 .keyBy(WindowCell::key, StringKeySerializer.TYPE)
-                .process(new WindowedKpiFunction(config, mode == Mode.LIVE))
-                .name("windowed KPIs").uid("windows");
+                .transform("windowed KPIs", TypeInformation.of(KpiSnapshot.class),
+                        new MigratingKeyedProcessOperator<>(new WindowedKpiFunction(config, mode == Mode.LIVE)))
+                .uid("windows");
         if (mode == Mode.LIVE) {
             // The facts leave the conversation and customer stages in bursts (when the watermark
             // passes their events), and PreAggregator's sums once per watermark: the last records of

@@ -161,10 +161,12 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
             processNow(element, out);
             return;
         }
-        List<T> at = buffer.get(t);
+        // The instants are the buffer's keys: an instant not among them needs no read of the buffer
+        // (on RocksDB a lookup per element; most elements arrive at an instant of their own).
+        long[] waiting = instants.value();
+        List<T> at = waiting != null && Arrays.binarySearch(waiting, t) >= 0 ? buffer.get(t) : null;
         if (at == null) {
             at = new ArrayList<>(2);
-            long[] waiting = instants.value();
             long earliest = first(waiting);
             instants.update(insert(waiting, t));
             if (t < earliest) {

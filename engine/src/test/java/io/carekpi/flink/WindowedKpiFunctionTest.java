@@ -12,11 +12,17 @@ import io.carekpi.schema.KpiSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +48,7 @@ class WindowedKpiFunctionTest {
     private KeyedOneInputStreamOperatorTestHarness<String, WindowCell, KpiSnapshot> harness(boolean live)
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WindowedKpiFunction(config, live)), WindowCell::key, Types.STRING);
+                new MigratingKeyedProcessOperator<>(new WindowedKpiFunction(config, live)), WindowCell::key, Types.STRING);
     }
 
     @AfterEach
@@ -237,5 +243,80 @@ class WindowedKpiFunctionTest {
         fact(T0 + 1000, FactKind.OPENED, 0);
         harness.processWatermark(Long.MAX_VALUE);
         assertThat(minuteSnapshots()).extracting(KpiSnapshot::getRevision).containsExactly(1L);
+    }
+
+    /**
+     * The window stage of builds before 2026-12-02 as far as its state goes: each cell's 1m window
+     * left changed and not yet emitted, listed in the map index of changed windows.
+     */
+    static final class EarlierWindows extends KeyedProcessFunction<String, WindowCell, KpiSnapshot> {
+        private transient MapState<Long, WindowAccumulator> accumulators;
+        private transient MapState<Long, Boolean> dirty;
+
+        @Override
+        public void open(OpenContext ctx) {
+            accumulators = getRuntimeContext().getMapState(new MapStateDescriptor<>("windows", Types.LONG,
+                    TypeInformation.of(WindowAccumulator.class)));
+            dirty = getRuntimeContext().getMapState(WindowedKpiFunction.LEGACY_DIRTY);
+        }
+
+        @Override
+        public void processElement(WindowCell cell, Context ctx, Collector<KpiSnapshot> out) throws Exception {
+            long stored = new WindowKey(0, cell.windowStarts[0]).encode();
+            WindowAccumulator acc = new WindowAccumulator();
+            acc.channel = cell.channel;
+            acc.counters.merge(cell.counters);
+            acc.revision = 3;
+            acc.dirty = true;
+            accumulators.put(stored, acc);
+            dirty.put(stored, Boolean.TRUE);
+        }
+    }
+
+    @Test
+    void shouldEmitTheChangedWindowsOfAnEarlierBuildsSavepointAtTheNextEarlyFiring() throws Exception {
+        OperatorSubtaskState earlier;
+        KpiCounters sum = new KpiCounters();
+        sum.apply(KpiFact.of(T0 + 1000, "VOICE", null, null, FactKind.OPENED, 0));
+        try (var old = new KeyedOneInputStreamOperatorTestHarness<String, WindowCell, KpiSnapshot>(
+                new KeyedProcessOperator<>(new EarlierWindows()), WindowCell::key, Types.STRING)) {
+            old.open();
+            old.processElement(new StreamRecord<>(WindowCell.summed("VOICE", null, null, windowStarts(T0 + 1000), sum),
+                    T0 + 1000));
+            earlier = old.snapshot(1L, 1L);
+        }
+        harness.close();
+        harness = harness(true);
+        harness.setProcessingTime(0);
+        harness.initializeState(earlier);
+        harness.open();
+        fact(T0 + 2 * MIN + 1000, FactKind.OPENED, 0);
+        assertThat(minuteSnapshots()).as("the savepoint's changed minute goes out with the new one")
+                .extracting(KpiSnapshot::getWindowStart, KpiSnapshot::getOpened, KpiSnapshot::getRevision)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(Instant.ofEpochMilli(T0), 1L, 4L),
+                        org.assertj.core.groups.Tuple.tuple(Instant.ofEpochMilli(T0 + 2 * MIN), 1L, 1L));
+        harness.setProcessingTime(10_000);
+        fact(T0 + 2 * MIN + 2000, FactKind.OPENED, 0);
+        assertThat(minuteSnapshots()).as("emitted once: it left the index")
+                .filteredOn(s -> s.getWindowStart().equals(Instant.ofEpochMilli(T0))).hasSize(1);
+    }
+
+    @Test
+    void shouldEmitEachChangedWindowOnceWhetherItClosesOrFiresEarlyFirst() throws Exception {
+        fact(T0 + 1000, FactKind.OPENED, 0);
+        fact(T0 + 1500, FactKind.OPENED, 0); // within the interval: waits
+        harness.processWatermark(T0 + MIN - 1); // the minute closes first, with the waiting change
+        harness.setProcessingTime(2000); // the early firing finds it emitted
+        assertThat(minuteSnapshots()).extracting(KpiSnapshot::getOpened, KpiSnapshot::getIsFinal)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, false),
+                        org.assertj.core.groups.Tuple.tuple(2L, true));
+        fact(T0 + MIN + 1000, FactKind.OPENED, 0);
+        harness.setProcessingTime(4000);
+        fact(T0 + MIN + 2000, FactKind.OPENED, 0);
+        harness.setProcessingTime(6000);
+        assertThat(minuteSnapshots()).as("the next minute: at once, then after the interval")
+                .filteredOn(s -> s.getWindowStart().equals(Instant.ofEpochMilli(T0 + MIN)))
+                .extracting(KpiSnapshot::getOpened).containsExactly(1L, 2L);
     }
 }

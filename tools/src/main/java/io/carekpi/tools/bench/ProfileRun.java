@@ -8,15 +8,16 @@ import java.util.Locale;
  * {@code java [-agentpath:.../libasyncProfiler.so=start,event=itimer,file=F,collapsed]
  * -cp target/carekpi.jar io.carekpi.tools.bench.ProfileRun BACKEND PARALLELISM EVENTS PER_DAY [RUNS]},
  * e.g. {@code rocksdb 2 300000 60000} (the throughput table's RocksDB row) or
- * {@code hashmap 1 1000000 600000} (the scaled corpus). {@code -Dcarekpi.bench.flink.KEY=VALUE}
- * applies as in the benchmark (bench/README.md).
+ * {@code hashmap 1 1000000 600000} (the scaled corpus); {@code replay 2 5000000 60000} runs {@code Replay}
+ * over the corpus as an Avro file, writing its files, as the peer part's BATCH comparison does.
+ * {@code -Dcarekpi.bench.flink.KEY=VALUE} applies as in the benchmark (bench/README.md).
  */
 public final class ProfileRun {
     private ProfileRun() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: ProfileRun hashmap|rocksdb PARALLELISM EVENTS CONVERSATIONS_PER_DAY [RUNS]");
+            System.err.println("usage: ProfileRun hashmap|rocksdb|replay PARALLELISM EVENTS CONVERSATIONS_PER_DAY [RUNS]");
             System.exit(2);
         }
         EngineConfig config = Benchmarks.corpusConfig();
@@ -28,10 +29,33 @@ public final class ProfileRun {
         byte[][] corpus = Corpus.generate(events, perDay, 1);
         Corpus.records = corpus;
         long n = Math.min(events, corpus.length);
+        if (backend.equals("replay")) {
+            replay(config, parallelism, corpus, runs);
+            return;
+        }
         for (int r = 0; r < runs; r++) {
             long ms = EngineThroughput.runMillis(config, parallelism, backend, n);
             System.out.printf(Locale.ROOT, "%s, parallelism %d, %,d conversations a day: %,d events in %,d ms, %,.0f events/s%n",
                     backend, parallelism, perDay, n, ms, n * 1000.0 / ms);
+        }
+    }
+
+    private static void replay(EngineConfig config, int parallelism, byte[][] corpus, int runs) throws Exception {
+        java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("carekpi-profile-replay");
+        try {
+            java.nio.file.Path file = tmp.resolve("corpus.avro");
+            PeerSql.writeCorpus(corpus, file);
+            for (int r = 0; r < runs; r++) {
+                long t0 = System.nanoTime();
+                io.carekpi.replay.Replay.run(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                        .createLocalEnvironment(parallelism, ExperimentSettings.apply(new org.apache.flink.configuration.Configuration())),
+                        file, tmp.resolve("replay"), config);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                System.out.printf(Locale.ROOT, "replay, parallelism %d: %,d events in %,d ms, %,.0f events/s%n",
+                        parallelism, corpus.length, ms, corpus.length * 1000.0 / ms);
+            }
+        } finally {
+            io.carekpi.io.FileTrees.deleteRecursively(tmp);
         }
     }
 }
