@@ -139,10 +139,7 @@ public abstract class EventTimeOrderedFunction<T, OUT> extends KeyedProcessFunct
     @Override
     public void migrate(KeyedStateMigration migration) throws Exception {
         migration.forEachKey(bufferDescriptor, waiting -> {
-            long[] at = new long[0];
-            for (Long t : waiting.keys()) {
-                at = insert(at, t);
-            }
+            long[] at = KeyedStateMigration.sortedKeys(waiting);
             instants.update(at.length == 0 ? null : at);
         });
     }

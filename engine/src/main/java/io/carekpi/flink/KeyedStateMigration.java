@@ -1,8 +1,10 @@
 package io.carekpi.flink;
 
 import java.util.List;
+import java.util.stream.StreamSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.State;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -26,6 +28,11 @@ public final class KeyedStateMigration {
     @SuppressWarnings("unchecked")
     KeyedStateMigration(KeyedStateBackend<?> backend) {
         this.backend = (KeyedStateBackend<Object>) backend;
+    }
+
+    /** The current key's entries of {@code map}, by their long keys, ascending (empty for none). */
+    public static long[] sortedKeys(MapState<Long, ?> map) throws Exception {
+        return StreamSupport.stream(map.keys().spliterator(), false).mapToLong(Long::longValue).sorted().toArray();
     }
 
     /**

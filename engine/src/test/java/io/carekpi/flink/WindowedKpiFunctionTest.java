@@ -3,6 +3,7 @@ package io.carekpi.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.carekpi.config.EngineConfig;
 import io.carekpi.kpi.FactKind;
@@ -294,8 +295,8 @@ class WindowedKpiFunctionTest {
         assertThat(minuteSnapshots()).as("the savepoint's changed minute goes out with the new one")
                 .extracting(KpiSnapshot::getWindowStart, KpiSnapshot::getOpened, KpiSnapshot::getRevision)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple(Instant.ofEpochMilli(T0), 1L, 4L),
-                        org.assertj.core.groups.Tuple.tuple(Instant.ofEpochMilli(T0 + 2 * MIN), 1L, 1L));
+                        tuple(Instant.ofEpochMilli(T0), 1L, 4L),
+                        tuple(Instant.ofEpochMilli(T0 + 2 * MIN), 1L, 1L));
         harness.setProcessingTime(10_000);
         fact(T0 + 2 * MIN + 2000, FactKind.OPENED, 0);
         assertThat(minuteSnapshots()).as("emitted once: it left the index")
@@ -309,8 +310,8 @@ class WindowedKpiFunctionTest {
         harness.processWatermark(T0 + MIN - 1); // the minute closes first, with the waiting change
         harness.setProcessingTime(2000); // the early firing finds it emitted
         assertThat(minuteSnapshots()).extracting(KpiSnapshot::getOpened, KpiSnapshot::getIsFinal)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, false),
-                        org.assertj.core.groups.Tuple.tuple(2L, true));
+                .containsExactly(tuple(1L, false),
+                        tuple(2L, true));
         fact(T0 + MIN + 1000, FactKind.OPENED, 0);
         harness.setProcessingTime(4000);
         fact(T0 + MIN + 2000, FactKind.OPENED, 0);
