@@ -289,10 +289,7 @@ public final class Benchmarks implements Callable<Integer> {
                 }
                 long peerMillis = PeerSql.batchMillis(file, 2, tmp.resolve("peer-rows.txt"));
                 seconds.computeIfAbsent(peerBatch, k -> new ArrayList<>()).add(peerMillis / 1000.0);
-                long t0 = System.nanoTime();
-                io.carekpi.replay.Replay.run(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
-                        .createLocalEnvironment(2), file, tmp.resolve("replay"), config);
-                long replayMillis = (System.nanoTime() - t0) / 1_000_000;
+                long replayMillis = PeerSql.replayMillis(file, 2, tmp.resolve("replay"), config);
                 seconds.computeIfAbsent(replay, k -> new ArrayList<>()).add(replayMillis / 1000.0);
                 System.out.printf(Locale.ROOT, "batch: peer %,d ms, replay %,d ms%n", peerMillis, replayMillis);
             }

@@ -1,5 +1,6 @@
 package io.carekpi.tools.bench;
 
+import io.carekpi.config.EngineConfig;
 import io.carekpi.connectors.files.AvroEventFileFormat;
 import io.carekpi.connectors.files.JsonLinesFormat;
 import io.carekpi.events.Decoded;
@@ -7,6 +8,7 @@ import io.carekpi.events.RawInput;
 import io.carekpi.io.EventAvro;
 import io.carekpi.io.EventDecoder;
 import io.carekpi.jobs.RuntimeSettings;
+import io.carekpi.replay.Replay;
 import io.carekpi.schema.InteractionEvent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -177,6 +179,17 @@ public final class PeerSql {
         long t0 = System.nanoTime();
         List<Row> rows = rows(environment(parallelism, "hashmap"), RuntimeExecutionMode.BATCH, input, Duration.ZERO);
         Files.write(output, rows.stream().map(Row::toString).sorted().toList());
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /**
+     * CareKPI's side of the BATCH comparison: {@code Replay} (what {@code carekpi replay} runs) over
+     * the same file at the same parallelism, all its output files written under {@code output}; wall
+     * time, start-up and the merge of its files included.
+     */
+    public static long replayMillis(Path input, int parallelism, Path output, EngineConfig config) throws Exception {
+        long t0 = System.nanoTime();
+        Replay.run(environment(parallelism, "hashmap"), input, output, config);
         return (System.nanoTime() - t0) / 1_000_000;
     }
 

@@ -1,6 +1,9 @@
 package io.carekpi.tools.bench;
 
 import io.carekpi.config.EngineConfig;
+import io.carekpi.io.FileTrees;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -41,21 +44,17 @@ public final class ProfileRun {
     }
 
     private static void replay(EngineConfig config, int parallelism, byte[][] corpus, int runs) throws Exception {
-        java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("carekpi-profile-replay");
+        Path tmp = Files.createTempDirectory("carekpi-profile-replay");
         try {
-            java.nio.file.Path file = tmp.resolve("corpus.avro");
+            Path file = tmp.resolve("corpus.avro");
             PeerSql.writeCorpus(corpus, file);
             for (int r = 0; r < runs; r++) {
-                long t0 = System.nanoTime();
-                io.carekpi.replay.Replay.run(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
-                        .createLocalEnvironment(parallelism, ExperimentSettings.apply(new org.apache.flink.configuration.Configuration())),
-                        file, tmp.resolve("replay"), config);
-                long ms = (System.nanoTime() - t0) / 1_000_000;
+                long ms = PeerSql.replayMillis(file, parallelism, tmp.resolve("replay"), config);
                 System.out.printf(Locale.ROOT, "replay, parallelism %d: %,d events in %,d ms, %,.0f events/s%n",
                         parallelism, corpus.length, ms, corpus.length * 1000.0 / ms);
             }
         } finally {
-            io.carekpi.io.FileTrees.deleteRecursively(tmp);
+            FileTrees.deleteRecursively(tmp);
         }
     }
 }
