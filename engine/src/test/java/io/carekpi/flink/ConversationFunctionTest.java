@@ -102,11 +102,12 @@ class ConversationFunctionTest {
         assertThat(keysUnder("remembered")).as("kept until then").contains("mail-1");
 
         harness.setStateTtlProcessingTime(RETENTION + Duration.ofDays(1).toMillis() + 1);
-        // the background cleanup checks a few entries at every access to the state
-        for (int i = 1; i <= 3; i++) {
+        // the background cleanup checks a few entries at every access to the state (two per
+        // access, ConversationFunction.CLEANUP_ENTRIES_PER_ACCESS): new conversations access it
+        for (int i = 1; i <= 40; i++) {
             send(conversation("chat-" + i, WEB_CHAT).customer("u2").at(500 + i).opened().last());
+            harness.processWatermark(at(500 + i));
         }
-        harness.processWatermark(at(503));
         assertThat(keysUnder("remembered")).as("freed by the TTL").doesNotContain("mail-1");
     }
 
