@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.CompressionType;
@@ -58,6 +60,28 @@ class RuntimeSettingsTest {
 
         Configuration heap = parse().configuration(new Configuration());
         assertThat(heap.getOptional(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isEmpty();
+    }
+
+    /**
+     * RocksDB's memory in a job run in this process: Flink's local 128m left it flushing its write
+     * buffers all the time; the configuration's TaskManager memory, where set, decides instead.
+     */
+    @Test
+    void rocksDbGetsItsMemoryInALocalJobUnlessTheConfigurationSizesTheTaskManager() {
+        Configuration local = parse("--state-backend", "rocksdb").configuration(new Configuration());
+        assertThat(local.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("1g"));
+
+        Configuration given = parse("--state-backend", "rocksdb", "--rocksdb-memory", "512m")
+                .configuration(new Configuration());
+        assertThat(given.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("512m"));
+
+        Configuration cluster = new Configuration();
+        cluster.set(TaskManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse("4096m"));
+        assertThat(parse("--state-backend", "rocksdb").configuration(cluster)
+                .getOptional(TaskManagerOptions.MANAGED_MEMORY_SIZE)).as("the cluster's TaskManagers decide").isEmpty();
+
+        assertThat(parse().configuration(new Configuration()).getOptional(TaskManagerOptions.MANAGED_MEMORY_SIZE))
+                .as("nothing on the heap backend").isEmpty();
     }
 
     @Test
