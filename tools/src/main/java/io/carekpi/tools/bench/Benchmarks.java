@@ -313,7 +313,8 @@ public final class Benchmarks implements Callable<Integer> {
                 + "Corpus: the throughput part's, %,d events (%,d conversations a day), decoded by the engine's live "
                 + "decoder in both; every output to a discarding sink; times include job start-up (and the peer's "
                 + "SQL planning). %d runs of each, the two interleaved%s. RocksDB as the engine's runs set it up "
-                + "(shipped LZ4 and bloom filters).%n%n", Durations.format(PeerSql.STATE_TTL), n,
+                + "(shipped LZ4, bloom filters and, in this local environment, 1g of managed memory).%n%n",
+                Durations.format(PeerSql.STATE_TTL), n,
                 conversationsPerDay, runs, m < n ? String.format(Locale.ROOT, "; RocksDB over the first %,d events "
                         + "only (`--rocksdb-events`, as in the throughput table)", m) : ""));
         sb.append("| measurement | min events/s | median | max | CareKPI / peer (medians) |\n|---|---:|---:|---:|---:|\n");
