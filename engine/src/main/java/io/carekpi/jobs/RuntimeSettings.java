@@ -141,8 +141,9 @@ public final class RuntimeSettings {
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        if ("rocksdb".equals(conf.getOptional(StateBackendOptions.STATE_BACKEND)
-                .orElse(cluster.get(StateBackendOptions.STATE_BACKEND)))) {
+        String backend = conf.getOptional(StateBackendOptions.STATE_BACKEND)
+                .orElse(cluster.get(StateBackendOptions.STATE_BACKEND));
+        if ("rocksdb".equals(backend)) {
             if (!cluster.getOptional(CheckpointingOptions.INCREMENTAL_CHECKPOINTS).isPresent()) {
                 conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
             }
@@ -150,6 +151,9 @@ public final class RuntimeSettings {
             if (rocksDbMemory != null) {
                 conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, rocksDbMemory);
             }
+        } else if (rocksDbMemory != null) {
+            throw new IllegalArgumentException("--rocksdb-memory sizes RocksDB, but this job's state backend is "
+                    + backend + ": add --state-backend rocksdb, or leave --rocksdb-memory out");
         }
         return conf;
     }

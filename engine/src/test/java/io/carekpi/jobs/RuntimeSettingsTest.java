@@ -1,6 +1,7 @@
 package io.carekpi.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -82,6 +83,10 @@ class RuntimeSettingsTest {
 
         assertThat(parse().configuration(new Configuration()).getOptional(TaskManagerOptions.MANAGED_MEMORY_SIZE))
                 .as("nothing on the heap backend").isEmpty();
+        assertThatThrownBy(() -> parse("--rocksdb-memory", "2g").configuration(new Configuration()))
+                .as("not silently ignored on the heap backend")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("state backend is hashmap");
     }
 
     @Test
