@@ -85,9 +85,10 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
      * the order they changed (a small index, so early firing does not scan the windows; null: none).
      * One value, read and written whole: a window joins it when its accumulator turns dirty, and the
      * firing empties it. A window emitted in between by its close or expiry stays listed; the
-     * firing skips it, its accumulator no longer dirty or gone. Until 2026-12-02 a map ({@link #LEGACY_DIRTY}), one entry per window, written, iterated and
-     * deleted entry by entry: on RocksDB the iteration at each early firing alone was 3 % of a
-     * profiled run. Not kept in BATCH execution, which has no early firing.
+     * firing skips it, its accumulator no longer dirty or gone. Until 2026-12-02 a map
+     * ({@link #LEGACY_DIRTY}), one entry per window, written, iterated and deleted entry by entry:
+     * on RocksDB the iteration at each early firing alone was 3 % of a profiled run. Not kept in
+     * BATCH execution, which has no early firing.
      */
     private transient ValueState<long[]> dirty;
     /** The index of builds before 2026-12-02, converted at open ({@link #migrate}). */

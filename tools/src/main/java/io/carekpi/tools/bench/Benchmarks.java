@@ -59,10 +59,15 @@ public final class Benchmarks implements Callable<Integer> {
     boolean rocksdb;
 
     @Option(names = "--rocksdb-events", defaultValue = "0",
-            description = "RocksDB is measured over the first N events of the corpus (default: the whole corpus, "
-                    + "about two minutes a run on 2 cores since 2026-12-02; 300000 before, when one run over it "
-                    + "did not finish in 18 minutes).")
+            description = "RocksDB is measured over the first N events of the corpus (0, the default: the whole "
+                    + "corpus, about two minutes a run on 2 cores since 2026-12-02; 300000 before, when one run "
+                    + "over it did not finish in 18 minutes).")
     long rocksdbEvents;
+
+    /** The events of a corpus of {@code n} the RocksDB runs measure: all, or the first {@code --rocksdb-events}. */
+    private long rocksdbSpan(long n) {
+        return rocksdbEvents > 0 ? Math.min(n, rocksdbEvents) : n;
+    }
 
     @Option(names = "--scale", defaultValue = "10",
             description = "Scaling part: conversations a day multiplied by this (default ${DEFAULT-VALUE}).")
@@ -195,7 +200,7 @@ public final class Benchmarks implements Callable<Integer> {
             record(rates, "engine, parallelism 1, heap", n, EngineThroughput.runMillis(config, 1, "hashmap"), -1);
             record(rates, "engine, parallelism 2, heap", n, EngineThroughput.runMillis(config, 2, "hashmap"), -1);
             if (withRocksDb) {
-                long m = rocksdbEvents > 0 ? Math.min(n, rocksdbEvents) : n;
+                long m = rocksdbSpan(n);
                 String label = m < n ? String.format(Locale.ROOT, "engine, parallelism 2, RocksDB (first %,d events)", m)
                         : "engine, parallelism 2, RocksDB";
                 record(rates, label, m, EngineThroughput.runMillis(config, 2, "rocksdb", m), -1);
@@ -217,9 +222,9 @@ public final class Benchmarks implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "Corpus: %,d simulated events (%,d conversations a day), Avro "
                 + "single-object records in memory; all outputs to discarding sinks. Engine times include job "
                 + "start-up and the end-of-input flush. %d runs of each%s.%n%n", corpus.length, perDay, runs,
-                withRocksDb && rocksdb && rocksdbEvents > 0 && rocksdbEvents < corpus.length ? String.format(Locale.ROOT, "; RocksDB over the "
-                        + "first %,d events only (`--rocksdb-events`, see the notes), so its ratio compares rates over "
-                        + "different spans of the corpus", rocksdbEvents) : ""));
+                withRocksDb && rocksdb && rocksdbSpan(corpus.length) < corpus.length ? String.format(Locale.ROOT,
+                        "; RocksDB over the first %,d events only (`--rocksdb-events`, see the notes), so its ratio "
+                        + "compares rates over different spans of the corpus", rocksdbEvents) : ""));
         sb.append(table(rates)).append(fanOut(corpus.length, config.windows.size()));
         return sb.toString();
     }
@@ -268,14 +273,14 @@ public final class Benchmarks implements Callable<Integer> {
                     conversationsPerDay, (System.nanoTime() - t0) / 1e9);
         }
         long n = corpus.length;
-        long m = rocksdbEvents > 0 ? Math.min(n, rocksdbEvents) : n;
-        String rocksdbSpan = m < n ? String.format(Locale.ROOT, " (first %,d events)", m) : "";
+        long m = rocksdbSpan(n);
+        String spanLabel = m < n ? String.format(Locale.ROOT, " (first %,d events)", m) : "";
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> seconds = new LinkedHashMap<>();
         String peerHeap = "peer (Flink SQL), parallelism 2, heap";
         String engineHeap = "CareKPI engine, parallelism 2, heap";
-        String peerRocks = "peer (Flink SQL), parallelism 2, RocksDB" + rocksdbSpan;
-        String engineRocks = "CareKPI engine, parallelism 2, RocksDB" + rocksdbSpan;
+        String peerRocks = "peer (Flink SQL), parallelism 2, RocksDB" + spanLabel;
+        String engineRocks = "CareKPI engine, parallelism 2, RocksDB" + spanLabel;
         String peerBatch = "peer (Flink SQL), BATCH, parallelism 2";
         String replay = "CareKPI `Replay`, parallelism 2";
         Path tmp = Files.createTempDirectory("carekpi-peer");
