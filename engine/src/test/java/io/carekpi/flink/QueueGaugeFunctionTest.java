@@ -11,26 +11,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class QueueGaugeFunctionTest {
     /** The gauge stage keyed as the topology keys it, refreshing every 2 s, opened at processing time 0. */
     private static KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge> openHarness()
             throws Exception {
+        return openHarness(new HashMapStateBackend());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge> openHarness(
+            StateBackend backend) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
                 new MigratingKeyedProcessOperator<>(new QueueGaugeFunction(2000)),
                 u -> QueueGaugeFunction.key(u.channel, u.queue), Types.STRING);
+        harness.setStateBackend(backend);
         harness.setProcessingTime(0);
         harness.open();
         return harness;
@@ -94,14 +109,21 @@ class QueueGaugeFunctionTest {
         }
     }
 
+    static Stream<StateBackend> backends() {
+        return Stream.of(new HashMapStateBackend(), new EmbeddedRocksDBStateBackend());
+    }
+
     /**
      * Waits starting and ending in any order, many in one second and one millisecond, over three
-     * days: every reading has the count and the oldest start of a plain model of the waiting set,
-     * to the millisecond (oldest start = reading time - age), also after the oldest ends.
+     * days, on either backend: every reading has the count and the oldest start of a plain model of
+     * the waiting set, to the millisecond (oldest start = reading time - age), also after the oldest
+     * ends; and when the last wait ends nothing of the key is left (its waits and bucket counts go
+     * as each wait ends; the reading of zero clears only the summary and the timer).
      */
-    @Test
-    void shouldKeepTheExactOldestWaitAsWaitsStartAndEndInAnyOrder() throws Exception {
-        try (var harness = openHarness()) {
+    @ParameterizedTest
+    @MethodSource("backends")
+    void shouldKeepTheExactOldestWaitAsWaitsStartAndEndInAnyOrder(StateBackend backend) throws Exception {
+        try (var harness = openHarness(backend)) {
             Random random = new Random(18);
             long base = System.currentTimeMillis() - 3 * 86_400_000L;
             Map<String, Long> model = new TreeMap<>();
@@ -141,6 +163,20 @@ class QueueGaugeFunctionTest {
                 }
             }
             assertThat(readings).isGreaterThan(500);
+            for (String id : model.keySet()) {
+                harness.processElement(new StreamRecord<>(new WaitUpdate(id, "EMAIL", "backlog", Conversation.NONE)));
+            }
+            harness.setProcessingTime(time + 2000);
+            List<QueueGauge> out = harness.extractOutputValues();
+            assertThat(out.get(out.size() - 1).getWaiting()).isZero();
+            KeyedStateBackend<?> state = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+            for (String name : List.of("waits", "waitSummary", "waitsPerHour", "waitsPerSecond", "waitsPerMs",
+                    "refreshTimer")) {
+                try (Stream<?> keys = state.getKeys(name, VoidNamespace.INSTANCE)) {
+                    assertThat(keys.count()).as("keys with %s once nothing waits", name).isZero();
+                }
+            }
+            assertThat(harness.numProcessingTimeTimers()).isZero();
         }
     }
 
