@@ -14,11 +14,7 @@ import io.carekpi.schema.SurveyKind;
 import io.carekpi.testing.ConversationScript;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -99,7 +95,7 @@ class ConversationFunctionTest {
         harness.setStateTtlProcessingTime(RETENTION + Duration.ofDays(1).toMillis() - 1);
         send(conversation("chat-0", WEB_CHAT).customer("u2").at(500).opened().last());
         harness.processWatermark(at(500));
-        assertThat(keysUnder("remembered")).as("kept until then").contains("mail-1");
+        assertThat(KeyedStates.<String>keysUnder(harness, "remembered")).as("kept until then").contains("mail-1");
 
         harness.setStateTtlProcessingTime(RETENTION + Duration.ofDays(1).toMillis() + 1);
         // the background cleanup checks a few entries at every access to the state (two per
@@ -108,15 +104,7 @@ class ConversationFunctionTest {
             send(conversation("chat-" + i, WEB_CHAT).customer("u2").at(500 + i).opened().last());
             harness.processWatermark(at(500 + i));
         }
-        assertThat(keysUnder("remembered")).as("freed by the TTL").doesNotContain("mail-1");
-    }
-
-    /** The keys holding state under {@code stateName}, expired entries not yet cleaned up included. */
-    private List<String> keysUnder(String stateName) {
-        KeyedStateBackend<String> backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
-        try (Stream<String> keys = backend.getKeys(stateName, VoidNamespace.INSTANCE)) {
-            return keys.toList();
-        }
+        assertThat(KeyedStates.<String>keysUnder(harness, "remembered")).as("freed by the TTL").doesNotContain("mail-1");
     }
 
     @Test

@@ -15,12 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
@@ -99,12 +95,15 @@ class ConversationStateUpgradeTest {
         try (var h = ConversationStageSnapshot.harness()) {
             h.setup();
             h.initializeState(OperatorSnapshotUtil.readStateHandle(ConversationStageSnapshot.V1.toString()));
-            assertThat(keysUnder(h, V1_CONVERSATION)).as("v1 conversation state restored").isPositive();
-            assertThat(keysUnder(h, V1_BUFFER)).as("v1 ordering buffer restored").isPositive();
+            assertThat(KeyedStates.countKeysUnder(h, V1_CONVERSATION))
+                    .as("v1 conversation state restored").isPositive();
+            assertThat(KeyedStates.countKeysUnder(h, V1_BUFFER)).as("v1 ordering buffer restored").isPositive();
             h.open();
-            assertThat(keysUnder(h, V1_CONVERSATION)).as("v1 conversation state left after the migration").isZero();
-            assertThat(keysUnder(h, V1_BUFFER)).as("v1 ordering buffer left after the migration").isZero();
-            assertThat(keysUnder(h, "conversation-v2")).as("keys migrated to the current state").isPositive();
+            assertThat(KeyedStates.countKeysUnder(h, V1_CONVERSATION))
+                    .as("v1 conversation state left after the migration").isZero();
+            assertThat(KeyedStates.countKeysUnder(h, V1_BUFFER))
+                    .as("v1 ordering buffer left after the migration").isZero();
+            assertThat(KeyedStates.countKeysUnder(h, "conversation-v2")).as("keys migrated to the current state").isPositive();
             ConversationStageSnapshot.feed(h, ConversationStageSnapshot.after(),
                     1 + ConversationStageSnapshot.before().size());
             h.processWatermark(Long.MAX_VALUE);
@@ -120,15 +119,6 @@ class ConversationStateUpgradeTest {
     /** The v1 state names in the committed snapshot (see {@code ConversationFunction#migrate}). */
     private static final String V1_CONVERSATION = "conversation";
     private static final String V1_BUFFER = "buffer";
-
-    /** How many keys hold state under {@code stateName} in the harness's keyed state backend. */
-    private static long keysUnder(KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> h,
-                                  String stateName) {
-        KeyedStateBackend<?> backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
-        try (Stream<?> keys = backend.getKeys(stateName, VoidNamespace.INSTANCE)) {
-            return keys.count();
-        }
-    }
 
     private static List<Object> values(KeyedOneInputStreamOperatorTestHarness<String, DecodedEvent, KpiFact> h,
                                        OutputTag<?> tag) {

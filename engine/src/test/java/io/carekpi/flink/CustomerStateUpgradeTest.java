@@ -9,12 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,8 +53,8 @@ class CustomerStateUpgradeTest {
             h.setup();
             h.initializeState(OperatorSnapshotUtil.readStateHandle(CustomerStageSnapshot.V1.toString()));
             h.open();
-            assertThat(keysUnder(h, "ledger")).as("ledgers restored").isGreaterThanOrEqualTo(3);
-            assertThat(keysUnder(h, "rememberedOpenings")).as("a compact ledger restored").isEqualTo(1);
+            assertThat(KeyedStates.countKeysUnder(h, "ledger")).as("ledgers restored").isGreaterThanOrEqualTo(3);
+            assertThat(KeyedStates.countKeysUnder(h, "rememberedOpenings")).as("a compact ledger restored").isEqualTo(1);
             // half of what came after, then a snapshot of this build, restored below
             List<CustomerSignal> after = CustomerStageSnapshot.after();
             CustomerStageSnapshot.feed(h, after.subList(0, after.size() / 2));
@@ -73,14 +70,6 @@ class CustomerStateUpgradeTest {
             h.processWatermark(Long.MAX_VALUE);
             assertThat(h.extractOutputValues()).usingRecursiveFieldByFieldElementComparator()
                     .containsExactlyElementsOf(expected);
-        }
-    }
-
-    private static long keysUnder(KeyedOneInputStreamOperatorTestHarness<String, CustomerSignal, KpiFact> h,
-                                  String stateName) {
-        KeyedStateBackend<?> backend = ((AbstractStreamOperator<?>) h.getOperator()).getKeyedStateBackend();
-        try (Stream<?> keys = backend.getKeys(stateName, VoidNamespace.INSTANCE)) {
-            return keys.count();
         }
     }
 }
