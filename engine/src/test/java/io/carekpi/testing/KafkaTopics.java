@@ -189,6 +189,34 @@ public final class KafkaTopics {
         return !ends[0].equals(ends[1]);
     }
 
+    /**
+     * The transactional ids whose transactions are still open (ongoing or being committed) and
+     * belong to checkpoint {@code checkpointId} or an earlier one. Flink's Kafka sink names each
+     * transaction {@code prefix-subtask-checkpoint}, the checkpoint whose completion commits it
+     * (TransactionalIdFactory); an empty answer means every sink has committed up to that
+     * checkpoint.
+     */
+    public static List<String> openTransactionsUpTo(String bootstrap, long checkpointId) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            List<String> open = new ArrayList<>();
+            for (org.apache.kafka.clients.admin.TransactionListing t : admin.listTransactions().all().get()) {
+                String id = t.transactionalId();
+                boolean pending = switch (t.state()) {
+                    case ONGOING, PREPARE_COMMIT -> true;
+                    default -> false;
+                };
+                int dash = id.lastIndexOf('-');
+                if (pending && dash > 0 && id.substring(dash + 1).chars().allMatch(Character::isDigit)
+                        && Long.parseLong(id.substring(dash + 1)) <= checkpointId) {
+                    open.add(id + " " + t.state());
+                }
+            }
+            return open;
+        }
+    }
+
     /** Each partition's last stable offset (what read_committed consumers reach) and its high watermark. */
     @SuppressWarnings("unchecked")
     private static Map<TopicPartition, Long>[] stableAndHighWatermarks(String bootstrap, List<String> topics) {
