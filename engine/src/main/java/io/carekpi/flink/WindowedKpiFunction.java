@@ -7,7 +7,9 @@ import io.carekpi.kpi.KpiFact;
 import io.carekpi.schema.KpiSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -68,7 +70,7 @@ import org.apache.flink.util.OutputTag;
  * floor: its revisions and outputs are unchanged.
  */
 public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell, KpiSnapshot>
-        implements MigratesKeyedState {
+        implements MigratesKeyedState, WritesBehind {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<KpiFact> LATE_FACTS = new OutputTag<>("late-facts") {};
@@ -104,6 +106,18 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
     /** Live mode: until when (processing time) the grouping's next change waits: last emission + interval. */
     private transient ValueState<Long> quietUntil;
     private transient Counter lateFacts;
+    /**
+     * Live mode on a backend that serializes state at every access (RocksDB): the accumulators
+     * changed since they were last written, by grouping key and window ({@link WritesBehind}). A
+     * fact updates its accumulator here instead of reading and writing the stored one; the
+     * accumulator is written when it is emitted (its early firing, within one
+     * {@code earlyFiringInterval}, or its close) or before a checkpoint, whichever comes first. So
+     * a busy row costs one read and one write per early firing instead of per fact, and the early
+     * firing finds its accumulators here. Null: every change is written at once (the heap
+     * backend, whose reads return the stored objects themselves, and BATCH execution).
+     */
+    private transient Map<String, Map<Long, WindowAccumulator>> unwritten;
+    private transient int unwrittenCount;
     /** Live mode: the lowest revision this run emits (wall clock at open, µs); 0 in BATCH execution. */
     private transient long revisionFloor;
 
@@ -148,6 +162,70 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
         });
     }
 
+    /**
+     * At most this many accumulators wait unwritten: a change beyond it is written at once. Far
+     * above what one early-firing interval changes at the rates measured (bench/notes.md), and a
+     * few megabytes of heap at most.
+     */
+    static final int MAX_UNWRITTEN = 20_000;
+
+    @Override
+    public void bufferWrites(boolean stateReadsAreCopies) {
+        unwritten = stateReadsAreCopies && earlyFiringMs > 0 ? new HashMap<>() : null;
+        unwrittenCount = 0;
+    }
+
+    @Override
+    public <K> void flush(java.util.function.Consumer<K> setCurrentKey) throws Exception {
+        if (unwritten == null || unwrittenCount == 0) {
+            return;
+        }
+        for (Map.Entry<String, Map<Long, WindowAccumulator>> grouping : unwritten.entrySet()) {
+            @SuppressWarnings("unchecked")
+            K key = (K) grouping.getKey();
+            setCurrentKey.accept(key);
+            accumulators.putAll(grouping.getValue());
+        }
+        unwritten.clear();
+        unwrittenCount = 0;
+    }
+
+    /** The accumulator of a window of the current grouping: unwritten, stored, or null. */
+    private WindowAccumulator load(String key, long stored) throws Exception {
+        if (unwritten != null && unwrittenCount > 0) {
+            Map<Long, WindowAccumulator> grouping = unwritten.get(key);
+            WindowAccumulator acc = grouping == null ? null : grouping.get(stored);
+            if (acc != null) {
+                return acc;
+            }
+        }
+        return accumulators.get(stored);
+    }
+
+    /** Keeps a changed accumulator for writing later, or writes it now. */
+    private void changed(String key, long stored, WindowAccumulator acc) throws Exception {
+        if (unwritten != null && unwrittenCount < MAX_UNWRITTEN) {
+            if (unwritten.computeIfAbsent(key, k -> new HashMap<>()).put(stored, acc) == null) {
+                unwrittenCount++;
+            }
+        } else {
+            accumulators.put(stored, acc);
+        }
+    }
+
+    /** Forgets the unwritten form of a window of the current grouping, once written or removed. */
+    private void written(String key, long stored) {
+        if (unwritten != null && unwrittenCount > 0) {
+            Map<Long, WindowAccumulator> grouping = unwritten.get(key);
+            if (grouping != null && grouping.remove(stored) != null) {
+                unwrittenCount--;
+                if (grouping.isEmpty()) {
+                    unwritten.remove(key);
+                }
+            }
+        }
+    }
+
     /** The floor of a run's revisions opened at {@code wallClockMs}: microseconds (class comment). */
     static long revisionFloor(long wallClockMs) {
         return Math.multiplyExact(Math.max(0, wallClockMs), 1000L);
@@ -156,6 +234,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
     @Override
     public void processElement(WindowCell cell, Context ctx, Collector<KpiSnapshot> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
+        String key = ctx.getCurrentKey();
         boolean changed = false;
         long[] turnedDirty = null;
         for (int i = 0; i < windows.size(); i++) {
@@ -175,7 +254,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
                 continue;
             }
             long stored = window.encode();
-            WindowAccumulator acc = accumulators.get(stored);
+            WindowAccumulator acc = load(key, stored);
             if (acc == null) {
                 acc = new WindowAccumulator();
                 acc.channel = cell.channel;
@@ -192,7 +271,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
                     turnedDirty = append(turnedDirty == null ? index() : turnedDirty, stored);
                 }
             }
-            accumulators.put(stored, acc);
+            changed(key, stored, acc);
             changed = true;
         }
         if (turnedDirty != null) {
@@ -202,7 +281,7 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
             long now = ctx.timerService().currentProcessingTime();
             Long quiet = quietUntil.value();
             if (quiet == null || now >= quiet) {
-                emitChanged(out);
+                emitChanged(key, out);
                 quietUntil.update(now + earlyFiringMs);
             } else {
                 ctx.timerService().registerProcessingTimeTimer(quiet);
@@ -212,25 +291,26 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
     }
 
     /** Early firing: emits every window changed since its last emission. */
-    private void emitChanged(Collector<KpiSnapshot> out) throws Exception {
+    private void emitChanged(String key, Collector<KpiSnapshot> out) throws Exception {
         long[] changed = dirty.value();
         if (changed == null) {
             return;
         }
         dirty.clear();
         for (long stored : changed) {
-            WindowAccumulator acc = accumulators.get(stored);
+            WindowAccumulator acc = load(key, stored);
             if (acc != null && acc.dirty) {
-                emit(WindowKey.decode(stored), acc, out);
+                emit(key, WindowKey.decode(stored), acc, out);
             }
         }
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<KpiSnapshot> out) throws Exception {
+        String key = ctx.getCurrentKey();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             earlyTimer.clear();
-            emitChanged(out);
+            emitChanged(key, out);
             quietUntil.update(t + earlyFiringMs);
             return;
         }
@@ -239,23 +319,24 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
             long start = w.startOf(t);
             if (w.endOf(start) - 1 == t) {
                 WindowKey ended = new WindowKey(i, start);
-                WindowAccumulator acc = accumulators.get(ended.encode());
+                WindowAccumulator acc = load(key, ended.encode());
                 if (acc != null) {
                     acc.closed = true;
-                    emit(ended, acc, out);
+                    emit(key, ended, acc, out);
                 }
             }
             long expiredStart = w.startOf(t - retentionMs);
             if (w.endOf(expiredStart) - 1 + retentionMs == t) {
                 WindowKey expired = new WindowKey(i, expiredStart);
-                WindowAccumulator acc = accumulators.get(expired.encode());
+                WindowAccumulator acc = load(key, expired.encode());
                 if (acc != null && acc.dirty) {
                     // A revision still waiting for the early-firing timer (always the case at the
                     // end of a bounded input, where processing-time timers no longer fire).
-                    emit(expired, acc, out);
+                    emit(key, expired, acc, out);
                 }
                 if (acc != null) {
                     int left = windows() - 1;
+                    written(key, expired.encode());
                     accumulators.remove(expired.encode());
                     if (left > 0) {
                         windowCount.update(left);
@@ -299,12 +380,14 @@ public class WindowedKpiFunction extends KeyedProcessFunction<String, WindowCell
         return n;
     }
 
-    private void emit(WindowKey window, WindowAccumulator acc, Collector<KpiSnapshot> out) throws Exception {
+    private void emit(String key, WindowKey window, WindowAccumulator acc, Collector<KpiSnapshot> out)
+            throws Exception {
         WindowSpec w = windows.get(window.sizeIndex());
         long start = window.start();
         acc.revision = Math.max(acc.revision + 1, revisionFloor);
         acc.dirty = false;
         accumulators.put(window.encode(), acc);
+        written(key, window.encode());
         out.collect(acc.counters.toSnapshot(w.label, start, w.endOf(start), Dimensions.label(acc.channel),
                 Dimensions.label(acc.agent), Dimensions.label(acc.queue), acc.revision, acc.closed));
     }
