@@ -1,6 +1,7 @@
 package io.carekpi.flink;
 
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
@@ -19,7 +20,8 @@ public class MigratingKeyedProcessOperator<K, IN, OUT> extends KeyedProcessOpera
     @Override
     public void open() throws Exception {
         if (userFunction instanceof WritesBehind w) {
-            w.bufferWrites(getKeyedStateBackend().isSafeToReuseKVState());
+            // The heap backend hands out its stored objects; every other (RocksDB) decodes copies.
+            w.bufferWrites(!(getKeyedStateBackend() instanceof HeapKeyedStateBackend));
         }
         super.open();
         ((MigratesKeyedState) userFunction).migrate(new KeyedStateMigration(getKeyedStateBackend()));

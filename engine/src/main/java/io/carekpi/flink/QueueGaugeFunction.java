@@ -4,6 +4,8 @@ import io.carekpi.kpi.Dimensions;
 import io.carekpi.kpi.WaitUpdate;
 import io.carekpi.schema.QueueGauge;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -32,9 +34,16 @@ import org.apache.flink.util.Collector;
  * milliseconds of its first busy second, from that bound up: point reads, never a scan of the
  * waits. (Scanning them at every reading, five times a second, was the earlier build: with a
  * million waiting conversations it took both cores on RocksDB.)
+ *
+ * <p>On RocksDB ({@link WritesBehind}) a key's summary, timer and bucket counts changed since
+ * they were last written stay in the operator's memory and are written before each checkpoint, when
+ * more than {@value #MAX_KEPT_PER_KEY} counts of the key are kept, and when its last wait ends (so
+ * nothing of an idle key is left in state). The busiest keys (a channel's, and every channel's)
+ * otherwise read and wrote their hour's and second's counts and their summary at every wait start
+ * and end. The waits themselves (one entry per waiting conversation) are written at once.
  */
 public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate, QueueGauge>
-        implements MigratesKeyedState {
+        implements MigratesKeyedState, WritesBehind {
     private static final long serialVersionUID = 1L;
     private static final long HOUR_MS = 3_600_000L;
     private static final long SECOND_MS = 1_000L;
@@ -42,6 +51,12 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
     private static final int COUNT = 0;
     private static final int OLDEST = 1;
     private static final int EXACT = 2;
+    /** Bucket levels: the counts per hour, second and millisecond of wait start. */
+    private static final int HOURS = 0;
+    private static final int SECONDS = 1;
+    private static final int MILLISECONDS = 2;
+    /** A key's counts kept unwritten beyond this many are written at once (a few tens of KB per key). */
+    static final int MAX_KEPT_PER_KEY = 1_000;
 
     private final long intervalMs;
     private final MapStateDescriptor<String, Long> waitsDescriptor =
@@ -52,6 +67,22 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
     private transient MapState<Long, Long> perSecond;
     private transient MapState<Long, Long> perMs;
     private transient ValueState<Long> timer;
+    /** What is kept unwritten, by key (null: everything is written at once, as on the heap). */
+    private transient Map<String, Kept> kept;
+    /** The current key's kept values while an element or timer is handled; null when not keeping. */
+    private transient Kept current;
+
+    /** One key's values changed since they were last written; a count of 0 stands for a removed bucket. */
+    private static final class Kept {
+        long[] summary;
+        boolean summaryRead;
+        boolean summaryChanged;
+        Long timer;
+        boolean timerRead;
+        boolean timerChanged;
+        final List<Map<Long, Long>> counts = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
+        int size;
+    }
 
     public QueueGaugeFunction(long intervalMs) {
         this.intervalMs = intervalMs;
@@ -78,7 +109,164 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
      * gets its count, oldest start and per-hour, second and millisecond counts from them, once.
      */
     @Override
+    public void bufferWrites(boolean stateReadsAreCopies) {
+        kept = stateReadsAreCopies ? new HashMap<>() : null;
+        current = null;
+    }
+
+    @Override
+    public <K> void flush(java.util.function.Consumer<K> setCurrentKey) throws Exception {
+        if (kept == null || kept.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, Kept> key : kept.entrySet()) {
+            @SuppressWarnings("unchecked")
+            K k = (K) key.getKey();
+            setCurrentKey.accept(k);
+            write(key.getValue());
+        }
+        kept.clear();
+        current = null;
+    }
+
+    /** Writes a key's kept values to state; the key must be current. */
+    private void write(Kept k) throws Exception {
+        if (k.summaryChanged) {
+            if (k.summary == null) {
+                summary.clear();
+            } else {
+                summary.update(k.summary);
+            }
+        }
+        if (k.timerChanged) {
+            if (k.timer == null) {
+                timer.clear();
+            } else {
+                timer.update(k.timer);
+            }
+        }
+        for (int level = HOURS; level <= MILLISECONDS; level++) {
+            MapState<Long, Long> counts = level(level);
+            for (Map.Entry<Long, Long> c : k.counts.get(level).entrySet()) {
+                if (c.getValue() == 0) {
+                    counts.remove(c.getKey());
+                } else {
+                    counts.put(c.getKey(), c.getValue());
+                }
+            }
+        }
+    }
+
+    /** Starts handling an element or timer of {@code key}: its kept values, if keeping. */
+    private void handling(String key) {
+        current = kept == null ? null : kept.computeIfAbsent(key, k -> new Kept());
+    }
+
+    /** Writes the current key's kept values now and forgets them. */
+    private void writeCurrent(String key) throws Exception {
+        if (current != null) {
+            write(current);
+            kept.remove(key);
+            current = null;
+        }
+    }
+
+    private MapState<Long, Long> level(int level) {
+        return switch (level) {
+            case HOURS -> perHour;
+            case SECONDS -> perSecond;
+            default -> perMs;
+        };
+    }
+
+    private long[] summary() throws Exception {
+        if (current == null) {
+            return summary.value();
+        }
+        if (!current.summaryRead) {
+            current.summary = summary.value();
+            current.summaryRead = true;
+        }
+        return current.summary;
+    }
+
+    private void summary(long[] s) throws Exception {
+        if (current == null) {
+            if (s == null) {
+                summary.clear();
+            } else {
+                summary.update(s);
+            }
+        } else {
+            current.summary = s;
+            current.summaryRead = true;
+            current.summaryChanged = true;
+        }
+    }
+
+    private Long timer() throws Exception {
+        if (current == null) {
+            return timer.value();
+        }
+        if (!current.timerRead) {
+            current.timer = timer.value();
+            current.timerRead = true;
+        }
+        return current.timer;
+    }
+
+    private void timer(Long at) throws Exception {
+        if (current == null) {
+            if (at == null) {
+                timer.clear();
+            } else {
+                timer.update(at);
+            }
+        } else {
+            current.timer = at;
+            current.timerRead = true;
+            current.timerChanged = true;
+        }
+    }
+
+    /** A bucket's count: kept, else stored, else 0. */
+    private long count(int level, long bucket) throws Exception {
+        if (current != null) {
+            Long c = current.counts.get(level).get(bucket);
+            if (c != null) {
+                return c;
+            }
+        }
+        Long c = level(level).get(bucket);
+        return c == null ? 0 : c;
+    }
+
+    private void count(int level, long bucket, long value) throws Exception {
+        if (current == null) {
+            if (value == 0) {
+                level(level).remove(bucket);
+            } else {
+                level(level).put(bucket, value);
+            }
+        } else if (current.counts.get(level).put(bucket, value) == null) {
+            current.size++;
+        }
+    }
+
+    /** Whether a bucket has waits. */
+    private boolean busy(int level, long bucket) throws Exception {
+        if (current != null) {
+            Long c = current.counts.get(level).get(bucket);
+            if (c != null) {
+                return c != 0;
+            }
+        }
+        return level(level).contains(bucket);
+    }
+
+    @Override
     public void migrate(KeyedStateMigration migration) throws Exception {
+        current = null; // written at once, key by key
         migration.forEachKey(waitsDescriptor, legacy -> {
             if (summary.value() != null) {
                 return;
@@ -93,8 +281,10 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
 
     @Override
     public void processElement(WaitUpdate u, Context ctx, Collector<QueueGauge> out) throws Exception {
+        String key = ctx.getCurrentKey();
+        handling(key);
         Long before = waits.get(u.conversationId);
-        long[] s = summary.value();
+        long[] s = summary();
         if (s == null) {
             s = empty();
         }
@@ -110,12 +300,15 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
             waits.remove(u.conversationId);
             end(before, s);
         }
-        summary.update(s);
-        if (timer.value() == null) {
-            read(ctx.getCurrentKey(), out);
+        summary(s);
+        if (timer() == null) {
+            read(key, out);
             long at = ctx.timerService().currentProcessingTime() + intervalMs;
             ctx.timerService().registerProcessingTimeTimer(at);
-            timer.update(at);
+            timer(at);
+        }
+        if (current != null && current.size > MAX_KEPT_PER_KEY) {
+            writeCurrent(key);
         }
     }
 
@@ -128,9 +321,9 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
 
     private void start(long since, long[] s) throws Exception {
         s[COUNT]++;
-        add(perHour, Math.floorDiv(since, HOUR_MS), 1);
-        add(perSecond, Math.floorDiv(since, SECOND_MS), 1);
-        add(perMs, since, 1);
+        add(HOURS, Math.floorDiv(since, HOUR_MS), 1);
+        add(SECONDS, Math.floorDiv(since, SECOND_MS), 1);
+        add(MILLISECONDS, since, 1);
         if (since < s[OLDEST]) {
             s[OLDEST] = since;
             s[EXACT] = 1;
@@ -139,22 +332,17 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
 
     private void end(long since, long[] s) throws Exception {
         s[COUNT]--;
-        add(perHour, Math.floorDiv(since, HOUR_MS), -1);
-        add(perSecond, Math.floorDiv(since, SECOND_MS), -1);
-        if (add(perMs, since, -1) == 0 && since == s[OLDEST]) {
+        add(HOURS, Math.floorDiv(since, HOUR_MS), -1);
+        add(SECONDS, Math.floorDiv(since, SECOND_MS), -1);
+        if (add(MILLISECONDS, since, -1) == 0 && since == s[OLDEST]) {
             s[EXACT] = 0; // every wait left starts later: the oldest start is now a lower bound
         }
     }
 
     /** Adds delta to the count of a bucket, removing it at zero; returns the new count. */
-    private static long add(MapState<Long, Long> counts, long bucket, long delta) throws Exception {
-        Long was = counts.get(bucket);
-        long now = (was == null ? 0 : was) + delta;
-        if (now == 0) {
-            counts.remove(bucket);
-        } else {
-            counts.put(bucket, now);
-        }
+    private long add(int level, long bucket, long delta) throws Exception {
+        long now = count(level, bucket) + delta;
+        count(level, bucket, now);
         return now;
     }
 
@@ -165,27 +353,27 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
     private long oldest(long[] s) throws Exception {
         if (s[EXACT] == 0) {
             long hour = Math.floorDiv(s[OLDEST], HOUR_MS);
-            while (!perHour.contains(hour)) {
+            while (!busy(HOURS, hour)) {
                 hour++;
             }
             long second = Math.max(Math.floorDiv(s[OLDEST], SECOND_MS), hour * (HOUR_MS / SECOND_MS));
-            while (!perSecond.contains(second)) {
+            while (!busy(SECONDS, second)) {
                 second++;
             }
             long ms = Math.max(s[OLDEST], second * SECOND_MS);
-            while (!perMs.contains(ms)) {
+            while (!busy(MILLISECONDS, ms)) {
                 ms++;
             }
             s[OLDEST] = ms;
             s[EXACT] = 1;
-            summary.update(s);
+            summary(s);
         }
         return s[OLDEST];
     }
 
     /** Emits the current reading; returns how many conversations wait. */
     private long read(String key, Collector<QueueGauge> out) throws Exception {
-        long[] s = summary.value();
+        long[] s = summary();
         long count = s == null ? 0 : s[COUNT];
         String[] dims = key.split("\u001f", -1);
         long now = System.currentTimeMillis();
@@ -196,16 +384,20 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<QueueGauge> out) throws Exception {
-        long count = read(ctx.getCurrentKey(), out);
+        String key = ctx.getCurrentKey();
+        handling(key);
+        long count = read(key, out);
         if (count == 0) {
-            // The maps are empty already: each wait's entry and bucket counts left as it ended.
-            // Clearing them again would cost RocksDB a scan over every deletion of the key.
-            timer.clear();
-            summary.clear();
+            // The maps are empty already: each wait's entry and bucket counts left as it ended
+            // (kept zeros are removals, written now). Clearing them again would cost RocksDB a
+            // scan over every deletion of the key.
+            timer(null);
+            summary(null);
+            writeCurrent(key);
         } else {
             long at = t + intervalMs;
             ctx.timerService().registerProcessingTimeTimer(at);
-            timer.update(at);
+            timer(at);
         }
     }
 }

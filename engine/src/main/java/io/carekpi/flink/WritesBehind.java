@@ -13,9 +13,9 @@ public interface WritesBehind {
 
     /**
      * Called once before the function opens: whether reading state returns a copy decoded from
-     * stored bytes (Flink's {@code KeyedStateBackend#isSafeToReuseKVState}: RocksDB), where keeping
-     * changes saves reads and writes. On the heap backend reads return the stored objects
-     * themselves and a write is a map insertion: nothing to save.
+     * stored bytes (every backend but the heap's: RocksDB), where keeping changes saves reads and
+     * writes. On the heap backend reads return the stored objects themselves and a write is a map
+     * insertion: nothing to save.
      */
     void bufferWrites(boolean stateReadsAreCopies);
 

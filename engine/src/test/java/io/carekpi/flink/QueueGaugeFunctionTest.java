@@ -39,11 +39,20 @@ class QueueGaugeFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge> openHarness(
             StateBackend backend) throws Exception {
+        return openHarness(backend, 0, null);
+    }
+
+    /** The gauge stage opened at processing time {@code now}, restored from {@code checkpoint} unless null. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge> openHarness(
+            StateBackend backend, long now, OperatorSubtaskState checkpoint) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<String, WaitUpdate, QueueGauge>(
                 new MigratingKeyedProcessOperator<>(new QueueGaugeFunction(2000)),
                 u -> QueueGaugeFunction.key(u.channel, u.queue), Types.STRING);
         harness.setStateBackend(backend);
-        harness.setProcessingTime(0);
+        harness.setProcessingTime(now);
+        if (checkpoint != null) {
+            harness.initializeState(checkpoint);
+        }
         harness.open();
         return harness;
     }
@@ -115,13 +124,17 @@ class QueueGaugeFunctionTest {
      * days, on either backend: every reading has the count and the oldest start of a plain model of
      * the waiting set, to the millisecond (oldest start = reading time - age), also after the oldest
      * ends; and when the last wait ends nothing of the key is left (its waits and bucket counts go
-     * as each wait ends; the reading of zero clears only the summary and the timer).
+     * as each wait ends; the reading of zero clears only the summary and the timer). Between any
+     * two steps the subtask may be checkpointed and restored into a new one: on RocksDB the counts
+     * kept unwritten ({@link WritesBehind}) must be in the checkpoint.
      */
     @ParameterizedTest
     @MethodSource("backends")
     void shouldKeepTheExactOldestWaitAsWaitsStartAndEndInAnyOrder(StateBackend backend) throws Exception {
-        try (var harness = openHarness(backend)) {
+        var harness = openHarness(backend);
+        try {
             Random random = new Random(18);
+            int restores = 0;
             long base = System.currentTimeMillis() - 3 * 86_400_000L;
             Map<String, Long> model = new TreeMap<>();
             long time = 0;
@@ -140,6 +153,12 @@ class QueueGaugeFunctionTest {
                     since = Conversation.NONE;
                 }
                 harness.processElement(new StreamRecord<>(new WaitUpdate(id, "EMAIL", "backlog", since)));
+                if (random.nextInt(100) == 0) {
+                    OperatorSubtaskState checkpoint = harness.snapshot(step, time);
+                    harness.close();
+                    harness = openHarness(backend, time, checkpoint);
+                    restores++;
+                }
                 if (since == Conversation.NONE) {
                     model.remove(id);
                 } else {
@@ -160,14 +179,23 @@ class QueueGaugeFunctionTest {
                 }
             }
             assertThat(readings).isGreaterThan(500);
+            assertThat(restores).isGreaterThan(20);
             for (String id : model.keySet()) {
                 harness.processElement(new StreamRecord<>(new WaitUpdate(id, "EMAIL", "backlog", Conversation.NONE)));
             }
             harness.setProcessingTime(time + 2000);
             List<QueueGauge> out = harness.extractOutputValues();
             assertThat(out.get(out.size() - 1).getWaiting()).isZero();
-            assertThat(KeyedStates.entries(harness)).as("state left once nothing waits").isZero();
+            // Each of the stage's states by name: on RocksDB the backend's entry count also counts
+            // its timer column family, which after restores in this harness can hold a timer the
+            // timer service no longer reports (bench/notes.md, 2026-12-02 evening).
+            for (String state : List.of("waits", "waitSummary", "waitsPerHour", "waitsPerSecond", "waitsPerMs",
+                    "refreshTimer")) {
+                assertThat(KeyedStates.keysUnder(harness, state)).as("%s left once nothing waits", state).isEmpty();
+            }
             assertThat(harness.numProcessingTimeTimers()).isZero();
+        } finally {
+            harness.close();
         }
     }
 
