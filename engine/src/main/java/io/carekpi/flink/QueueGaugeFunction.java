@@ -132,18 +132,10 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
     /** Writes a key's kept values to state; the key must be current. */
     private void write(Kept k) throws Exception {
         if (k.summaryChanged) {
-            if (k.summary == null) {
-                summary.clear();
-            } else {
-                summary.update(k.summary);
-            }
+            set(summary, k.summary);
         }
         if (k.timerChanged) {
-            if (k.timer == null) {
-                timer.clear();
-            } else {
-                timer.update(k.timer);
-            }
+            set(timer, k.timer);
         }
         for (int level = HOURS; level <= MILLISECONDS; level++) {
             MapState<Long, Long> counts = level(level);
@@ -190,13 +182,18 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
         return current.summary;
     }
 
+    /** Writes a value, or clears the state for null. */
+    private static <T> void set(ValueState<T> state, T value) throws Exception {
+        if (value == null) {
+            state.clear();
+        } else {
+            state.update(value);
+        }
+    }
+
     private void summary(long[] s) throws Exception {
         if (current == null) {
-            if (s == null) {
-                summary.clear();
-            } else {
-                summary.update(s);
-            }
+            set(summary, s);
         } else {
             current.summary = s;
             current.summaryRead = true;
@@ -217,11 +214,7 @@ public class QueueGaugeFunction extends KeyedProcessFunction<String, WaitUpdate,
 
     private void timer(Long at) throws Exception {
         if (current == null) {
-            if (at == null) {
-                timer.clear();
-            } else {
-                timer.update(at);
-            }
+            set(timer, at);
         } else {
             current.timer = at;
             current.timerRead = true;
